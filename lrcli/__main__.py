@@ -1,0 +1,3 @@
+from lrcli.cli import main
+
+main()

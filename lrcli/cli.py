@@ -1,0 +1,293 @@
+"""The lrcli command line: parse options, call the core, render. No schedule logic lives here."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import IO, Any, TypeVar
+
+import click
+
+from lrcli import checks, formats
+from lrcli.params import NUMBER, NUMBERS, STEP, STEPS
+from lrcli.schedule import Convention, Dtype, PiecewiseConstant, ScheduleError
+from lrcli.selection import Selection, StepList, selection_from
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FORMATS = ("auto", "table", "csv", "json", "jsonl")
+
+
+class LrcliGroup(click.Group):
+    """Errors as one line on stderr with exit status 2; Ctrl-C ends quietly."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except getattr(click.exceptions, "NoArgsIsHelpError", ()) as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            click.echo(f"Error: {e.format_message()}", err=True)
+            sys.exit(e.exit_code)
+        except click.Abort:
+            sys.exit(130)  # what a shell reports for a command ended by Ctrl-C
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _option(field: str) -> str:
+    return "--" + field.replace("_", "-")
+
+
+def _bad(error: ScheduleError) -> click.BadParameter:
+    return click.BadParameter(str(error), param_hint=[_option(error.field)])
+
+
+# One definition of the options that say what the schedule is, for every command that takes one.
+_SCHEDULE_OPTIONS = (
+    click.option(
+        "--boundaries",
+        type=STEPS,
+        metavar="STEPS",
+        help="Comma-separated steps where the rate changes, strictly increasing.",
+    ),
+    click.option(
+        "--values",
+        type=NUMBERS,
+        metavar="RATES",
+        help="Comma-separated rates, one more than the boundaries.",
+    ),
+    click.option("--init-value", type=NUMBER, help="optax form: the rate before any boundary."),
+    click.option(
+        "--scales",
+        type=NUMBERS,
+        metavar="SCALES",
+        help="optax form: at each boundary the rate is multiplied by its scale.",
+    ),
+    click.option("--base-lr", type=NUMBER, help="PyTorch MultiStepLR form: the initial rate."),
+    click.option(
+        "--milestones",
+        type=STEPS,
+        metavar="STEPS",
+        help="PyTorch form: steps where the rate is multiplied by gamma (may repeat).",
+    ),
+    click.option("--gamma", type=NUMBER, help="PyTorch form: the factor at each milestone."),
+    click.option(
+        "--convention",
+        type=click.Choice([c.value for c in Convention]),
+        default=Convention.TF.value,
+        show_default=True,
+        help="Which side of a boundary the boundary step is on: tf and keras keep the "
+        "earlier rate, torch and optax take the new one.",
+    ),
+    click.option(
+        "--dtype",
+        type=click.Choice([d.value for d in Dtype]),
+        default=Dtype.FLOAT64.value,
+        show_default=True,
+        help="Precision the rates are computed in (TF, Keras and optax use float32).",
+    ),
+)
+
+_FORMS = {
+    "values": ("--values",),
+    "scales": ("--init-value", "--scales"),
+    "milestones": ("--base-lr", "--milestones", "--gamma"),
+}
+
+
+def build_schedule(
+    *,
+    boundaries: tuple[int, ...] | None,
+    values: tuple[float, ...] | None,
+    init_value: float | None,
+    scales: tuple[float, ...] | None,
+    base_lr: float | None,
+    milestones: tuple[int, ...] | None,
+    gamma: float | None,
+    convention: str,
+    dtype: str,
+) -> PiecewiseConstant:
+    """The schedule the options describe; a usage error when they describe none or two."""
+    given = {
+        "--values": values,
+        "--init-value": init_value,
+        "--scales": scales,
+        "--base-lr": base_lr,
+        "--milestones": milestones,
+        "--gamma": gamma,
+    }
+    forms = [f for f, names in _FORMS.items() if any(given[n] is not None for n in names)]
+    if not forms:
+        raise click.UsageError(
+            "give the rates: --values, or --init-value and --scales, "
+            "or --base-lr, --milestones and --gamma"
+        )
+    if len(forms) > 1:
+        one, other = ("/".join(_FORMS[f]) for f in forms[:2])
+        raise click.UsageError(f"{one} and {other} are two ways to give the rates; use one")
+    form = forms[0]
+    missing = [n for n in _FORMS[form] if given[n] is None]
+    if missing:
+        present = "/".join(n for n in _FORMS[form] if given[n] is not None)
+        raise click.UsageError(f"{present} also needs {' and '.join(missing)}")
+    if form == "milestones" and boundaries is not None:
+        raise click.UsageError("--boundaries does not go with --milestones, which take its place")
+    style = {"convention": convention, "dtype": dtype}
+    try:
+        if form == "scales":
+            assert init_value is not None and scales is not None
+            return PiecewiseConstant.from_scales(init_value, boundaries or (), scales, **style)
+        if form == "milestones":
+            assert base_lr is not None and milestones is not None and gamma is not None
+            return PiecewiseConstant.from_milestones(base_lr, milestones, gamma, **style)
+        assert values is not None
+        return PiecewiseConstant(boundaries or (), values, **style)
+    except ScheduleError as e:
+        raise _bad(e) from None
+
+
+def schedule_options(command: F) -> F:
+    """Add the schedule options to `command`, which receives the built `schedule`."""
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        names = ("boundaries", "values", "init_value", "scales", "base_lr", "milestones", "gamma")
+        parts = {name: kwargs.pop(name) for name in (*names, "convention", "dtype")}
+        return command(schedule=build_schedule(**parts), **kwargs)
+
+    for option in reversed(_SCHEDULE_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+_RANGE_OPTIONS = (
+    click.option(
+        "--first", type=STEP, help="First step shown, inclusive.  [default: 0]"
+    ),
+    click.option(
+        "--last",
+        type=STEP,
+        help="Last step shown, inclusive.  [default: the last boundary + 1]",
+    ),
+    click.option(
+        "--every", type=STEP, default=1, show_default=True, help="Show every K-th step from --first."
+    ),
+    click.option(
+        "--at",
+        type=STEPS,
+        metavar="STEPS",
+        help="Just these comma-separated steps, in this order (instead of a range).",
+    ),
+)
+
+
+def range_options(command: F) -> F:
+    """Add the step-range options; `command` receives `selection` and `last_given`."""
+
+    @functools.wraps(command)
+    def wrapper(*, schedule: PiecewiseConstant, **kwargs: Any) -> Any:
+        first, last, every, at = (kwargs.pop(k) for k in ("first", "last", "every", "at"))
+        if at is not None and (first is not None or last is not None or every != 1):
+            _warn("--at overrides --first, --last and --every")
+        try:
+            selection = selection_from(schedule, first=first, last=last, every=every, at=at)
+        except ScheduleError as e:
+            raise _bad(e) from None
+        return command(
+            schedule=schedule, selection=selection, last_given=last is not None, **kwargs
+        )
+
+    for option in reversed(_RANGE_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
+@contextlib.contextmanager
+def _stdout() -> Iterator[IO[bytes]]:
+    """stdout as bytes; when the reader goes away (`| head`), end quietly."""
+    out = click.get_binary_stream("stdout")
+    try:
+        yield out
+        out.flush()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so that flushing what is still buffered at exit cannot
+        # fail again and print a traceback (the recipe in Python's `signal` docs).
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+
+
+@click.group(cls=LrcliGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="lrcli", prog_name="lrcli")
+def cli() -> None:
+    """Inspect learning-rate schedules: the exact rate at every step."""
+
+
+@cli.command()
+@schedule_options
+@range_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto is a table on a terminal and csv otherwise.",
+)
+@click.option("--summary", is_flag=True, help="One row per segment instead of one per step.")
+@click.option(
+    "--all-rows", is_flag=True, help="In the table, show every row; long runs are not collapsed."
+)
+def show(
+    schedule: PiecewiseConstant,
+    selection: Selection,
+    last_given: bool,
+    fmt: str,
+    summary: bool,
+    all_rows: bool,
+) -> None:
+    """Show the learning rate at each step.
+
+    \b
+    Example:
+      lrcli show --boundaries 5,10,15 --values 0.1,0.05,0.01,0.001
+    """
+    if summary and isinstance(selection, StepList):
+        raise click.UsageError("--summary covers a range of steps; it does not go with --at")
+    for message in checks.warnings(schedule, selection, last_given=last_given):
+        _warn(message)
+    if fmt == "auto":
+        fmt = "table" if sys.stdout.isatty() else "csv"
+    runs = selection.runs(schedule)
+    with _stdout() as out:
+        if fmt == "table":
+            from lrcli import table  # rich loads only for a person at a terminal
+
+            if summary:
+                records = formats.summary_records(runs, open_end=not last_given)
+                table.print_summary_table(records, caption=schedule.description)
+            else:
+                table.print_table(
+                    schedule, selection, caption=schedule.description, all_rows=all_rows
+                )
+        elif summary:
+            records = formats.summary_records(runs, open_end=not last_given)
+            formats.SUMMARY_WRITERS[fmt](out, records)
+        else:
+            formats.ROW_WRITERS[fmt](out, formats.evaluated(schedule, selection))
+
+
+def main() -> None:
+    cli(prog_name="lrcli")

@@ -1,0 +1,91 @@
+"""The table for a person at a terminal (rich): steps and rates, segment changes marked.
+
+Only the CLI's table path imports this module, so csv and json output never load rich.
+A person must never get 100,000 rows by accident: past `TABLE_ROWS` rows, each long run
+of one rate is cut to its first step, a line saying how many steps it covers, its last step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lrcli.encode import rate_text
+from lrcli.schedule import CHUNK, Schedule
+from lrcli.selection import Run, Selection
+
+TABLE_ROWS = 200
+"""More rows than this and long runs collapse (unless every row is asked for)."""
+
+_STEP, _RATE, _NOTE = "bold", "cyan", "dim"
+
+
+def print_table(
+    schedule: Schedule, selection: Selection, *, caption: str, all_rows: bool = False
+) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    last_shown = max(selection.steps(0, 1)[0], _largest(selection))
+    width = max(len("step"), len(str(last_shown)))
+    collapse = not all_rows and selection.count > TABLE_ROWS
+    console.print(Text(caption, style=_NOTE))
+    console.print(Text(f"{'step':>{width}}  lr", style="bold underline"))
+    previous: Run | None = None
+    for run in selection.runs(schedule):
+        if previous is not None:
+            console.print(Text(f"{'─' * width}  {_change(previous.rate, run.rate)}", style=_NOTE))
+        if collapse and run.count > 3:
+            console.print(_row(run.first_step, run.rate, width))
+            more = f"{'⋮':>{width}}  ⋮ {run.count - 2:,} more steps at {rate_text(run.rate)}"
+            console.print(Text(more, style=_NOTE))
+            console.print(_row(run.last_step, run.rate, width))
+        else:
+            for start in range(run.start, run.start + run.count, CHUNK):
+                steps = selection.steps(start, min(start + CHUNK, run.start + run.count))
+                console.print(_rows(steps.tolist(), run.rate, width))
+        previous = run
+
+
+def print_summary_table(
+    records: Iterable[dict[str, int | float | None]], *, caption: str
+) -> None:
+    table = Table("first_step", "last_step", "steps", "lr", box=box.SIMPLE_HEAD, caption=caption)
+    for column in table.columns[:3]:
+        column.justify = "right"
+    for r in records:
+        first, last = r["first_step"], r["last_step"]
+        count = "…" if last is None else f"{int(last) - int(first or 0) + 1:,}"
+        table.add_row(
+            str(first), "…" if last is None else str(last), count, Text(repr(r["lr"]), _RATE)
+        )
+    Console(highlight=False).print(table)
+
+
+def _largest(selection: Selection) -> int:
+    from lrcli.selection import StepList
+
+    if isinstance(selection, StepList):
+        return max(selection.values)
+    return selection.first + (selection.count - 1) * selection.every
+
+
+def _row(step: int, rate: float, width: int) -> Text:
+    return Text.assemble((f"{step:>{width}}", _STEP), "  ", (rate_text(rate), _RATE))
+
+
+def _rows(steps: list[int], rate: float, width: int) -> Text:
+    text = rate_text(rate)
+    lines = Text("\n").join(
+        Text.assemble((f"{s:>{width}}", _STEP), "  ", (text, _RATE)) for s in steps
+    )
+    return lines
+
+
+def _change(before: float, after: float) -> str:
+    arrow = f"{rate_text(before)} → {rate_text(after)}"
+    if before != 0 and after != before:
+        return f"{arrow} (×{after / before:.4g})"
+    return arrow
