@@ -5,6 +5,7 @@ Warnings never change output; the CLI writes them to stderr.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import numpy as np
@@ -20,9 +21,9 @@ def warnings(
     segments = schedule.all_segments
     yield from _unreachable(schedule, segments, selection, last_given=last_given)
     yield from _rises_against_the_rest(schedule, segments)
-    for i, segment in enumerate(segments):
+    for segment in segments:
         if segment.rate <= 0 and not segment.empty:
-            kind = "zero: nothing is learned" if segment.rate == 0 else "negative: it climbs the loss"
+            kind = "zero: nothing is learned" if segment.rate == 0 else "negative: it climbs"
             yield f"the rate {rate_text(segment.rate)} ({_span(segment)}) is {kind}"
 
 
@@ -57,14 +58,15 @@ def _unreachable(
     ]
     if missed:
         rates = _plural(len(missed), "the rate", "the rates")
-        yield f"{rates} {', '.join(missed)} {_plural(len(missed), 'is', 'are')} reached by no step shown"
+        verb = _plural(len(missed), "is", "are")
+        yield f"{rates} {', '.join(missed)} {verb} reached by no step shown"
 
 
 def _rises_against_the_rest(
     schedule: PiecewiseConstant, segments: tuple[Segment, ...]
 ) -> Iterator[str]:
     live = [s for s in segments if not s.empty]
-    changes = [(a, b) for a, b in zip(live, live[1:]) if a.rate != b.rate]
+    changes = [(a, b) for a, b in itertools.pairwise(live) if a.rate != b.rate]
     rises = [(a, b) for a, b in changes if b.rate > a.rate]
     if len(rises) == 1 and len(changes) > 1:
         before, after = rises[0]
@@ -83,9 +85,10 @@ def _span(segment: Segment) -> str:
 
 
 def _why_empty(schedule: PiecewiseConstant) -> str:
+    under = f"under the {schedule.convention.value} convention"
     if schedule.convention.boundary_keeps_old:
-        return f"under the {schedule.convention.value} convention a boundary at {MAX_STEP} is never passed"
-    return f"under the {schedule.convention.value} convention a boundary at 0 starts the next rate at once"
+        return f"{under} a boundary at {MAX_STEP} is never passed"
+    return f"{under} a boundary at 0 starts the next rate at once"
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -6,8 +6,8 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
-from typing import IO, Any, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, BinaryIO, TypeVar
 
 import click
 
@@ -25,11 +25,18 @@ FORMATS = ("auto", "table", "csv", "json", "jsonl")
 class LrcliGroup(click.Group):
     """Errors as one line on stderr with exit status 2; Ctrl-C ends quietly."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, **extra)
         except getattr(click.exceptions, "NoArgsIsHelpError", ()) as e:
             e.show()
             sys.exit(e.exit_code)
@@ -168,16 +175,18 @@ def schedule_options(command: F) -> F:
 
 
 _RANGE_OPTIONS = (
-    click.option(
-        "--first", type=STEP, help="First step shown, inclusive.  [default: 0]"
-    ),
+    click.option("--first", type=STEP, help="First step shown, inclusive.  [default: 0]"),
     click.option(
         "--last",
         type=STEP,
         help="Last step shown, inclusive.  [default: the last boundary + 1]",
     ),
     click.option(
-        "--every", type=STEP, default=1, show_default=True, help="Show every K-th step from --first."
+        "--every",
+        type=STEP,
+        default=1,
+        show_default=True,
+        help="Show every K-th step from --first.",
     ),
     click.option(
         "--at",
@@ -214,9 +223,9 @@ def _warn(message: str) -> None:
 
 
 @contextlib.contextmanager
-def _stdout() -> Iterator[IO[bytes]]:
+def _stdout() -> Iterator[BinaryIO]:
     """stdout as bytes; when the reader goes away (`| head`), end quietly."""
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     try:
         yield out
         out.flush()
@@ -229,7 +238,7 @@ def _stdout() -> Iterator[IO[bytes]]:
         sys.exit(1)
 
 
-@click.group(cls=LrcliGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(name="lrcli", cls=LrcliGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="lrcli", prog_name="lrcli")
 def cli() -> None:
     """Inspect learning-rate schedules: the exact rate at every step."""

@@ -8,6 +8,7 @@ columns, and the step's digits are written four at a time from a table of "0000"
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import numpy as np
@@ -43,7 +44,7 @@ def encode_rows(
     bits = rates.view(np.uint64)
     cuts = np.flatnonzero((digits[1:] != digits[:-1]) | (bits[1:] != bits[:-1])) + 1
     bounds = [0, *cuts.tolist(), len(steps)]
-    for lo, hi in zip(bounds, bounds[1:]):
+    for lo, hi in itertools.pairwise(bounds):
         suffix = mid + rate_text(rates[lo]).encode() + tail
         yield _fixed_width(steps[lo:hi], int(digits[lo]), head, suffix)
 
@@ -68,4 +69,4 @@ def _fixed_width(steps: NDArray[np.int64], width: int, head: bytes, suffix: byte
     if head:
         rows[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
     rows[:, len(head) + width :] = np.frombuffer(suffix, dtype=np.uint8)
-    return memoryview(buffer[_SPILL:])
+    return buffer[_SPILL:].data

@@ -15,7 +15,7 @@ import click
 from lrcli.schedule import MAX_STEP
 
 
-class Step(click.ParamType):
+class Step(click.ParamType[int]):
     """A step: a whole number from 0 to 2**63-1. `1e6` and `10_000` are fine when exact."""
 
     name = "step"
@@ -39,7 +39,7 @@ class Step(click.ParamType):
         return int(number)
 
 
-class Number(click.ParamType):
+class Number(click.ParamType[float]):
     """A finite float64, read as Python reads a float literal."""
 
     name = "number"
@@ -63,10 +63,10 @@ class Number(click.ParamType):
         return number
 
 
-class CommaList(click.ParamType):
+class CommaList(click.ParamType[tuple[Any, ...]]):
     """Items of another type separated by commas; spaces around items are fine."""
 
-    def __init__(self, item: click.ParamType) -> None:
+    def __init__(self, item: click.ParamType[Any]) -> None:
         self.item = item
         self.name = f"{item.name}[,{item.name}...]"
 

@@ -8,6 +8,7 @@ can act on. Every evaluation is vectorised over whole arrays of steps.
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -67,7 +68,7 @@ class Dtype(str, enum.Enum):
 class Segment:
     """A stretch of steps `first..last` (inclusive) over which the rate is `rate`.
 
-    `final` marks the schedule's last segment, which goes on to `MAX_STEP`.
+    `final` marks the segment that goes on to `MAX_STEP`, past any range shown.
     A segment no step reaches has `first > last`.
     """
 
@@ -299,10 +300,9 @@ class PiecewiseConstant(Schedule):
         """Every segment of the schedule, including any that no step reaches."""
         firsts = (0, *self.starts)
         lasts = (*(s - 1 for s in self.starts), MAX_STEP)
-        n = len(self.rates)
         return tuple(
-            Segment(f, min(last, MAX_STEP), r, final=i == n - 1)
-            for i, (f, last, r) in enumerate(zip(firsts, lasts, self.rates))
+            Segment(f, last, r, final=f <= last == MAX_STEP)
+            for f, last, r in zip(firsts, lasts, self.rates, strict=True)
         )
 
     @property
@@ -320,8 +320,9 @@ class PiecewiseConstant(Schedule):
     def index(self, steps: ArrayLike) -> NDArray[np.intp]:
         """The segment index (into `rates`) of each step."""
         array = as_steps(steps)
-        side = "left" if self.convention.boundary_keeps_old else "right"
-        return np.searchsorted(self._bounds, array, side=side)
+        if self.convention.boundary_keeps_old:
+            return np.searchsorted(self._bounds, array, side="left")
+        return np.searchsorted(self._bounds, array, side="right")
 
     def __call__(self, steps: ArrayLike) -> NDArray[np.float64]:
         return self._rates[self.index(steps)]
@@ -363,7 +364,7 @@ def _choice(kind: type[E], value: object, field: str) -> E:
 def _check_boundaries(steps: Iterable[int], field: str, *, repeats: bool) -> tuple[int, ...]:
     """Steps in increasing order; a repeat is allowed only where the form gives it a meaning."""
     checked = tuple(check_step(b, field) for b in steps)
-    for before, after in zip(checked, checked[1:]):
+    for before, after in itertools.pairwise(checked):
         if after < before:
             raise ScheduleError(
                 field, f"{after} comes after {before}; list them in increasing order"
@@ -382,7 +383,7 @@ def _round_all(values: Sequence[float], dtype: Dtype, field: str) -> tuple[float
         return tuple(values)
     with np.errstate(over="ignore"):
         rounded = tuple(float(np.float32(v)) for v in values)
-    for given, value in zip(values, rounded):
+    for given, value in zip(values, rounded, strict=True):
         if not math.isfinite(value):
             raise ScheduleError(field, f"{given!r} overflows float32")
     return rounded

@@ -1,7 +1,8 @@
-"""Which steps to show: a range (`--first/--last/--every`) or a list (`--at`), streamed in chunks."""
+"""Which steps to show: a range (`--first/--last/--every`) or a list (`--at`), in chunks."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -99,7 +100,7 @@ class StepList:
         rates = schedule(self.steps(0, self.count))
         bits = rates.view(np.uint64)
         cuts = [0, *(np.flatnonzero(bits[1:] != bits[:-1]) + 1).tolist(), self.count]
-        for lo, hi in zip(cuts, cuts[1:]):
+        for lo, hi in itertools.pairwise(cuts):
             yield Run(lo, hi - lo, self.values[lo], self.values[hi - 1], float(rates[lo]), False)
 
 

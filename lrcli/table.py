@@ -49,9 +49,7 @@ def print_table(
         previous = run
 
 
-def print_summary_table(
-    records: Iterable[dict[str, int | float | None]], *, caption: str
-) -> None:
+def print_summary_table(records: Iterable[dict[str, int | float | None]], *, caption: str) -> None:
     table = Table("first_step", "last_step", "steps", "lr", box=box.SIMPLE_HEAD, caption=caption)
     for column in table.columns[:3]:
         column.justify = "right"
