@@ -218,6 +218,10 @@ def range_options(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def _warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 
@@ -278,22 +282,21 @@ def show(
     for message in checks.warnings(schedule, selection, last_given=last_given):
         _warn(message)
     if fmt == "auto":
-        fmt = "table" if sys.stdout.isatty() else "csv"
+        fmt = "table" if stdout_is_terminal() else "csv"
     runs = selection.runs(schedule)
     with _stdout() as out:
         if fmt == "table":
             from lrcli import table  # rich loads only for a person at a terminal
 
             if summary:
-                records = formats.summary_records(runs, open_end=not last_given)
-                table.print_summary_table(records, caption=schedule.description)
+                rows = formats.summary_rows(runs, open_end=not last_given)
+                table.print_summary_table(rows, caption=schedule.description)
             else:
                 table.print_table(
                     schedule, selection, caption=schedule.description, all_rows=all_rows
                 )
         elif summary:
-            records = formats.summary_records(runs, open_end=not last_given)
-            formats.SUMMARY_WRITERS[fmt](out, records)
+            formats.SUMMARY_WRITERS[fmt](out, formats.summary_rows(runs, open_end=not last_given))
         else:
             formats.ROW_WRITERS[fmt](out, formats.evaluated(schedule, selection))
 

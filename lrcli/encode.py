@@ -16,7 +16,12 @@ from numpy.lib.stride_tricks import as_strided
 from numpy.typing import NDArray
 
 # "0000".."9999" as uint32 words, so that one gather writes four digits.
-_DIGITS4 = np.frombuffer(b"".join(b"%04d" % i for i in range(10_000)), dtype=np.uint32)
+_DIGITS4 = (
+    (np.arange(10_000)[:, None] // np.array([1000, 100, 10, 1]) % 10 + ord("0"))
+    .astype(np.uint8)
+    .view(np.uint32)
+    .ravel()
+)
 _POWERS = np.array([10**k for k in range(1, 19)], dtype=np.int64)
 # A word written for a step's leftmost digits may start up to 3 bytes before them. Those bytes
 # belong to the row's head or to the previous row's tail, both written after the digits; before

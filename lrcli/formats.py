@@ -6,20 +6,26 @@ flat however many steps are asked for. Rates are written as the shortest text th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from lrcli.encode import encode_rows
+from lrcli.encode import encode_rows, rate_text
 from lrcli.schedule import Schedule
 from lrcli.selection import Run, Selection
 
 Chunk = tuple[NDArray[np.int64], NDArray[np.float64]]
 
 _JSON_ROW = (b'{"step": ', b', "lr": ', b"}")
+
+
+def _write(out: BinaryIO, blocks: Iterable[memoryview]) -> None:
+    # `write` per block, not `writelines`: some stream wrappers (click's test runner's
+    # combined output among them) copy only what goes through `write`.
+    for block in blocks:
+        out.write(block)
 
 
 def evaluated(schedule: Schedule, selection: Selection) -> Iterator[Chunk]:
@@ -31,13 +37,13 @@ def evaluated(schedule: Schedule, selection: Selection) -> Iterator[Chunk]:
 def write_csv(out: BinaryIO, chunks: Iterable[Chunk]) -> None:
     out.write(b"step,lr\n")
     for steps, rates in chunks:
-        out.writelines(encode_rows(steps, rates, b"", b",", b"\n"))
+        _write(out, encode_rows(steps, rates, b"", b",", b"\n"))
 
 
 def write_jsonl(out: BinaryIO, chunks: Iterable[Chunk]) -> None:
     head, mid, tail = _JSON_ROW
     for steps, rates in chunks:
-        out.writelines(encode_rows(steps, rates, head, mid, tail + b"\n"))
+        _write(out, encode_rows(steps, rates, head, mid, tail + b"\n"))
 
 
 def write_json(out: BinaryIO, chunks: Iterable[Chunk]) -> None:
@@ -52,14 +58,14 @@ def write_json(out: BinaryIO, chunks: Iterable[Chunk]) -> None:
     if pending is not None:
         steps, rates = pending
         _json_rows(out, (steps[:-1], rates[:-1]), b",")
-        out.writelines(encode_rows(steps[-1:], rates[-1:], b"\n  " + head, mid, tail))
+        _write(out, encode_rows(steps[-1:], rates[-1:], b"\n  " + head, mid, tail))
     out.write(b"\n]\n")
 
 
 def _json_rows(out: BinaryIO, chunk: Chunk, comma: bytes) -> None:
     head, mid, tail = _JSON_ROW
     steps, rates = chunk
-    out.writelines(encode_rows(steps, rates, b"\n  " + head, mid, tail + comma))
+    _write(out, encode_rows(steps, rates, b"\n  " + head, mid, tail + comma))
 
 
 ROW_WRITERS: dict[str, Callable[[BinaryIO, Iterable[Chunk]], None]] = {
@@ -69,31 +75,43 @@ ROW_WRITERS: dict[str, Callable[[BinaryIO, Iterable[Chunk]], None]] = {
 }
 
 
-def summary_records(runs: Iterable[Run], open_end: bool) -> Iterator[dict[str, int | float | None]]:
-    """One record per run; with `open_end`, the final segment's run has no last step."""
+class SummaryRow(NamedTuple):
+    """One segment as shown: `last_step` is None where the segment goes on past the range."""
+
+    first_step: int
+    last_step: int | None
+    lr: float
+
+
+def summary_rows(runs: Iterable[Run], open_end: bool) -> Iterator[SummaryRow]:
+    """One row per run; with `open_end`, the final segment's run has no last step."""
     for run in runs:
-        last = None if open_end and run.final else run.last_step
-        yield {"first_step": run.first_step, "last_step": last, "lr": run.rate}
+        yield SummaryRow(
+            run.first_step, None if open_end and run.final else run.last_step, run.rate
+        )
 
 
-def write_summary_csv(out: BinaryIO, records: Iterable[dict[str, int | float | None]]) -> None:
+def write_summary_csv(out: BinaryIO, rows: Iterable[SummaryRow]) -> None:
     out.write(b"first_step,last_step,lr\n")
-    for r in records:
-        last = "" if r["last_step"] is None else r["last_step"]
-        out.write(f"{r['first_step']},{last},{r['lr']!r}\n".encode())
+    for first, last, lr in rows:
+        out.write(f"{first},{'' if last is None else last},{rate_text(lr)}\n".encode())
 
 
-def write_summary_jsonl(out: BinaryIO, records: Iterable[dict[str, int | float | None]]) -> None:
-    for record in records:
-        out.write(json.dumps(record, allow_nan=False).encode() + b"\n")
+def write_summary_jsonl(out: BinaryIO, rows: Iterable[SummaryRow]) -> None:
+    import json  # loaded only here: startup time counts on the common csv path
+
+    for row in rows:
+        out.write(json.dumps(row._asdict(), allow_nan=False).encode() + b"\n")
 
 
-def write_summary_json(out: BinaryIO, records: Iterable[dict[str, int | float | None]]) -> None:
-    lines = [json.dumps(record, allow_nan=False) for record in records]
+def write_summary_json(out: BinaryIO, rows: Iterable[SummaryRow]) -> None:
+    import json
+
+    lines = [json.dumps(row._asdict(), allow_nan=False) for row in rows]
     out.write(("[\n  " + ",\n  ".join(lines) + "\n]\n").encode())
 
 
-SUMMARY_WRITERS: dict[str, Callable[[BinaryIO, Iterable[dict[str, int | float | None]]], None]] = {
+SUMMARY_WRITERS: dict[str, Callable[[BinaryIO, Iterable[SummaryRow]], None]] = {
     "csv": write_summary_csv,
     "json": write_summary_json,
     "jsonl": write_summary_jsonl,

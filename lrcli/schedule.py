@@ -13,9 +13,8 @@ import math
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from numbers import Integral, Real
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -64,8 +63,7 @@ class Dtype(str, enum.Enum):
     FLOAT32 = "float32"
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """A stretch of steps `first..last` (inclusive) over which the rate is `rate`.
 
     `final` marks the segment that goes on to `MAX_STEP`, past any range shown.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -12,12 +12,11 @@ from numpy.typing import NDArray
 from lrcli.schedule import CHUNK, Schedule, ScheduleError, check_step
 
 
-@dataclass(frozen=True)
-class Run:
-    """Consecutive shown steps that share one segment: `count` steps from index `start`."""
+class Run(NamedTuple):
+    """Consecutive shown steps that share one segment: `length` steps from index `start`."""
 
     start: int
-    count: int
+    length: int
     first_step: int
     last_step: int
     rate: float
@@ -25,21 +24,21 @@ class Run:
     """The run lies in the schedule's last segment, which goes on past any range shown."""
 
 
-@dataclass(frozen=True)
 class StepRange:
     """Every `every`-th step from `first` up to `last`, both inclusive (like `seq`)."""
 
-    first: int
-    last: int
-    every: int = 1
+    __slots__ = ("every", "first", "last")
 
-    def __post_init__(self) -> None:
-        check_step(self.first, "first")
-        check_step(self.last, "last")
+    def __init__(self, first: int, last: int, every: int = 1) -> None:
+        self.first, self.last = check_step(first, "first"), check_step(last, "last")
         if self.last < self.first:
             raise ScheduleError("last", f"{self.last} is before --first {self.first}")
-        if self.every < 1:
-            raise ScheduleError("every", f"{self.every} is below 1")
+        if every < 1:
+            raise ScheduleError("every", f"{every} is below 1")
+        self.every = every
+
+    def __repr__(self) -> str:
+        return f"StepRange({self.first}, {self.last}, every={self.every})"
 
     @property
     def count(self) -> int:
@@ -64,7 +63,7 @@ class StepRange:
             if lo <= hi:
                 yield Run(
                     start=lo,
-                    count=hi - lo + 1,
+                    length=hi - lo + 1,
                     first_step=self.first + lo * self.every,
                     last_step=self.first + hi * self.every,
                     rate=segment.rate,
@@ -72,17 +71,18 @@ class StepRange:
                 )
 
 
-@dataclass(frozen=True)
 class StepList:
     """Just these steps, in the order given."""
 
-    values: tuple[int, ...]
+    __slots__ = ("values",)
 
-    def __post_init__(self) -> None:
+    def __init__(self, values: Iterable[int]) -> None:
+        self.values = tuple(check_step(step, "at") for step in values)
         if not self.values:
             raise ScheduleError("at", "no steps given")
-        for step in self.values:
-            check_step(step, "at")
+
+    def __repr__(self) -> str:
+        return f"StepList({list(self.values)})"
 
     @property
     def count(self) -> int:
@@ -120,7 +120,7 @@ def selection_from(
     With only `first` given past that default, the range is that one step onwards to it.
     """
     if at is not None:
-        return StepList(tuple(at))
+        return StepList(at)
     start = 0 if first is None else first
     end = max(schedule.default_last, start) if last is None else last
     return StepRange(start, end, every)

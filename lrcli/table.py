@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from lrcli.encode import rate_text
+from lrcli.formats import SummaryRow
 from lrcli.schedule import CHUNK, Schedule
 from lrcli.selection import Run, Selection
 
@@ -37,29 +36,45 @@ def print_table(
     for run in selection.runs(schedule):
         if previous is not None:
             console.print(Text(f"{'─' * width}  {_change(previous.rate, run.rate)}", style=_NOTE))
-        if collapse and run.count > 3:
+        if collapse and run.length > 3:
             console.print(_row(run.first_step, run.rate, width))
-            more = f"{'⋮':>{width}}  ⋮ {run.count - 2:,} more steps at {rate_text(run.rate)}"
+            more = f"{'⋮':>{width}}  ⋮ {run.length - 2:,} more steps at {rate_text(run.rate)}"
             console.print(Text(more, style=_NOTE))
             console.print(_row(run.last_step, run.rate, width))
         else:
-            for start in range(run.start, run.start + run.count, CHUNK):
-                steps = selection.steps(start, min(start + CHUNK, run.start + run.count))
+            for start in range(run.start, run.start + run.length, CHUNK):
+                steps = selection.steps(start, min(start + CHUNK, run.start + run.length))
                 console.print(_rows(steps.tolist(), run.rate, width))
         previous = run
 
 
-def print_summary_table(records: Iterable[dict[str, int | float | None]], *, caption: str) -> None:
-    table = Table("first_step", "last_step", "steps", "lr", box=box.SIMPLE_HEAD, caption=caption)
-    for column in table.columns[:3]:
-        column.justify = "right"
-    for r in records:
-        first, last = r["first_step"], r["last_step"]
-        count = "…" if last is None else f"{int(last) - int(first or 0) + 1:,}"
-        table.add_row(
-            str(first), "…" if last is None else str(last), count, Text(repr(r["lr"]), _RATE)
+def print_summary_table(summary: Iterable[SummaryRow], *, caption: str) -> None:
+    """One line per segment: its first and last step shown, how many steps it spans, its rate."""
+    rows = [
+        (
+            str(first),
+            "…" if last is None else str(last),
+            "…" if last is None else f"{last - first + 1:,}",
+            rate_text(lr),
         )
-    Console(highlight=False).print(table)
+        for first, last, lr in summary
+    ]
+    header = ("first_step", "last_step", "steps", "lr")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(Text(caption, style=_NOTE))
+    console.print(Text(_columns(header, widths), style="bold underline"))
+    for first, last, steps, rate in rows:
+        console.print(
+            Text.assemble((_columns((first, last, steps), widths), _STEP), "  ", (rate, _RATE))
+        )
+
+
+def _columns(cells: tuple[str, ...], widths: list[int]) -> str:
+    """Right-aligned cells two spaces apart; a cell past the widths is left as it is."""
+    return "  ".join(
+        cell.rjust(widths[i]) if i < len(widths) else cell for i, cell in enumerate(cells)
+    )
 
 
 def _largest(selection: Selection) -> int:

@@ -53,3 +53,16 @@ def test_ctrl_c_ends_quietly() -> None:
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert err.strip() == b""
+
+
+def test_csv_and_json_never_load_rich() -> None:
+    code = (
+        "import sys\n"
+        "from lrcli.cli import cli\n"
+        "for fmt in ('csv', 'json', 'jsonl'):\n"
+        "    cli(['show', '--values', '0.1', '--format', fmt], standalone_mode=False)\n"
+        "print('rich' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False"
