@@ -24,7 +24,7 @@ def warnings(
     for segment in segments:
         if segment.rate <= 0 and not segment.empty:
             kind = "zero: nothing is learned" if segment.rate == 0 else "negative: it climbs"
-            yield f"the rate {rate_text(segment.rate)} ({_span(segment)}) is {kind}"
+            yield f"the rate {rate_text(segment.rate)} ({segment.span}) is {kind}"
 
 
 def _unreachable(
@@ -52,7 +52,7 @@ def _unreachable(
         int(i) for i in schedule.index(np.array([r.first_step for r in selection.runs(schedule)]))
     }
     missed = [
-        f"{rate_text(s.rate)} ({_span(s)})"
+        f"{rate_text(s.rate)} ({s.span})"
         for i, s in enumerate(segments)
         if i not in reached and not s.empty and s.first <= selection.last
     ]
@@ -74,14 +74,6 @@ def _rises_against_the_rest(
             f"the rate goes up at step {after.first} ({rate_text(before.rate)} → "
             f"{rate_text(after.rate)}) where every other change goes down"
         )
-
-
-def _span(segment: Segment) -> str:
-    if segment.last == MAX_STEP:
-        return f"steps {segment.first} on"
-    if segment.first == segment.last:
-        return f"step {segment.first}"
-    return f"steps {segment.first}-{segment.last}"
 
 
 def _why_empty(schedule: PiecewiseConstant) -> str:

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO, TypeVar
 import click
 
 from lrcli import checks, formats
+from lrcli.export import TARGETS, export
 from lrcli.params import NUMBER, NUMBERS, STEP, STEPS
 from lrcli.schedule import Convention, Dtype, PiecewiseConstant, ScheduleError
 from lrcli.selection import Selection, StepList, selection_from
@@ -41,7 +42,9 @@ class LrcliGroup(click.Group):
             e.show()
             sys.exit(e.exit_code)
         except click.ClickException as e:
-            click.echo(f"Error: {e.format_message()}", err=True)
+            # One line, always: some of click's messages span several ("Choose from:\n\t...").
+            message = " ".join(line.strip() for line in e.format_message().splitlines())
+            click.echo(f"Error: {message}", err=True)
             sys.exit(e.exit_code)
         except click.Abort:
             sys.exit(130)  # what a shell reports for a command ended by Ctrl-C
@@ -299,6 +302,37 @@ def show(
             formats.SUMMARY_WRITERS[fmt](out, formats.summary_rows(runs, open_end=not last_given))
         else:
             formats.ROW_WRITERS[fmt](out, formats.evaluated(schedule, selection))
+
+
+@cli.command("export")
+@schedule_options
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(TARGETS),
+    required=True,
+    help="The framework to write the schedule for.",
+)
+def export_command(schedule: PiecewiseConstant, target: str) -> None:
+    """Print Python code that builds the schedule in another framework.
+
+    The boundaries are converted to the framework's convention, so the code gives the rate
+    lrcli shows at every step. Where the framework cannot (it computes in float32), a
+    comment in the code lists the steps and rates.
+
+    \b
+    Example:
+      lrcli export --to torch --boundaries 5,10,15 --values 0.1,0.05,0.01,0.001
+    """
+    snippet = export(schedule, target)
+    if snippet.mismatches:
+        count = len(snippet.mismatches)
+        _warn(
+            f"{snippet.why}: {count} segment{'s' if count > 1 else ''} differ from lrcli's "
+            "rates (listed in the code's comments)"
+        )
+    with _stdout() as out:
+        out.write(snippet.code.encode())
 
 
 def main() -> None:

@@ -79,6 +79,15 @@ class Segment(NamedTuple):
     def empty(self) -> bool:
         return self.first > self.last
 
+    @property
+    def span(self) -> str:
+        """The steps in words: "steps 6-10", "step 6", "steps 16 on"."""
+        if self.last == MAX_STEP:
+            return f"steps {self.first} on"
+        if self.first == self.last:
+            return f"step {self.first}"
+        return f"steps {self.first}-{self.last}"
+
 
 class Schedule(ABC):
     """A learning-rate schedule: evaluates an array of steps to an array of float64 rates."""
@@ -263,6 +272,18 @@ class PiecewiseConstant(Schedule):
         schedule = cls(bounds, values, convention=convention, dtype=dtype)
         schedule.form, schedule.inputs, schedule.milestones = Form.MILESTONES, (lr, factor), given
         return schedule
+
+    def with_dtype(self, dtype: Dtype | str) -> PiecewiseConstant:
+        """The same schedule, its rates computed again from the same inputs in `dtype`."""
+        style = {"convention": self.convention, "dtype": dtype}
+        if self.form is Form.SCALES:
+            return PiecewiseConstant.from_scales(
+                self.inputs[0], self.boundaries, self.inputs[1:], **style
+            )
+        if self.form is Form.MILESTONES:
+            base_lr, gamma = self.inputs
+            return PiecewiseConstant.from_milestones(base_lr, self.milestones, gamma, **style)
+        return PiecewiseConstant(self.boundaries, self.inputs, **style)
 
     @staticmethod
     def _chained(

@@ -84,6 +84,45 @@ CASES = [
         "give the rates: --values, or --init-value and --scales, or --base-lr, --milestones "
         "and --gamma",
     ),
+    (
+        [*B, *V, "--init-value", "0.1"],
+        "--values and --init-value/--scales are two ways to give the rates; use one",
+    ),
+    (
+        [*V, "--base-lr", "0.1", "--milestones", "5", "--gamma", "0.1"],
+        "--values and --base-lr/--milestones/--gamma are two ways to give the rates; use one",
+    ),
+    ([*B, "--init-value", "0.1"], "--init-value also needs --scales"),
+    (["--base-lr", "0.1", "--milestones", "5"], "--base-lr/--milestones also needs --gamma"),
+    (
+        ["--base-lr", "0.1", "--milestones", "5", "--gamma", "0.1", *B],
+        "--boundaries does not go with --milestones, which take its place",
+    ),
+    (
+        [*B, "--init-value", "0.1", "--scales", "0.5"],
+        "Invalid value for '--scales': 1 scale for 2 boundaries; give exactly one scale per "
+        "boundary",
+    ),
+    (
+        [*B, "--init-value", "0.1", "--scales", "0.5,-1"],
+        "Invalid value for '--scales': -1.0 is negative; optax refuses negative scales",
+    ),
+    (
+        ["--base-lr", "0.1", "--milestones", "5,3", "--gamma", "0.1"],
+        "Invalid value for '--milestones': 3 comes after 5; list them in increasing order",
+    ),
+    (
+        [*B, "--values", "1e38,0.1,0.1", "--dtype", "float32", "--init-value", "x"],
+        "Invalid value for '--init-value': 'x' is not a number",
+    ),
+    (
+        [*B, "--values", "3.5e38,0.1,0.1", "--dtype", "float32"],
+        "Invalid value for '--values': 3.5e+38 overflows float32",
+    ),
+    (
+        [*B, *V, "--convention", "jax"],
+        "Invalid value for '--convention': 'jax' is not one of 'tf', 'keras', 'torch', 'optax'.",
+    ),
 ]
 
 
