@@ -7,15 +7,18 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 import click
 
 from lrcli import checks, formats
+from lrcli.encode import rate_text
 from lrcli.export import TARGETS, export
-from lrcli.params import NUMBER, NUMBERS, STEP, STEPS
+from lrcli.figure import EXTRA as PLOT_EXTRA
+from lrcli.params import NUMBER, NUMBERS, SIZE, STEP, STEPS
 from lrcli.schedule import Convention, Dtype, PiecewiseConstant, ScheduleError
-from lrcli.selection import Selection, StepList, selection_from
+from lrcli.selection import Selection, StepList, StepRange, selection_from
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -177,8 +180,9 @@ def schedule_options(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_FIRST = click.option("--first", type=STEP, help="First step shown, inclusive.  [default: 0]")
 _RANGE_OPTIONS = (
-    click.option("--first", type=STEP, help="First step shown, inclusive.  [default: 0]"),
+    _FIRST,
     click.option(
         "--last",
         type=STEP,
@@ -223,6 +227,37 @@ def range_options(command: F) -> F:
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+_SPAN_OPTIONS = (
+    _FIRST,
+    click.option(
+        "--last",
+        type=STEP,
+        help="Last step drawn, inclusive.  [default: a quarter past the last boundary]",
+    ),
+)
+
+
+def span_options(command: F) -> F:
+    """Add --first and --last for a drawing; `command` receives `span` and `last_given`."""
+
+    @functools.wraps(command)
+    def wrapper(
+        *, schedule: PiecewiseConstant, first: int | None, last: int | None, **kw: Any
+    ) -> Any:
+        start = 0 if first is None else first
+        # A quarter more than the boundaries take, so the final rate shows as more than a sliver.
+        ahead = schedule.default_last + max(1, (schedule.default_last + 1) // 4)
+        try:
+            span = StepRange(start, max(ahead, start) if last is None else last)
+        except ScheduleError as e:
+            raise _bad(e) from None
+        return command(schedule=schedule, span=span, last_given=last is not None, **kw)
+
+    for option in reversed(_SPAN_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
 
 
 def _warn(message: str) -> None:
@@ -333,6 +368,95 @@ def export_command(schedule: PiecewiseConstant, target: str) -> None:
         )
     with _stdout() as out:
         out.write(snippet.code.encode())
+
+
+@cli.command()
+@schedule_options
+@span_options
+@click.option("--log", is_flag=True, help="Put the rate on a log scale.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write an image (.png, .svg or .pdf) instead of drawing in the terminal. "
+    f"Needs matplotlib: {PLOT_EXTRA}.",
+)
+@click.option("--title", help="A title above the chart.")
+@click.option(
+    "--width",
+    type=click.IntRange(min=20),
+    help="Terminal chart width in characters.  [default: the terminal's]",
+)
+@click.option(
+    "--height", type=click.IntRange(min=3), help="Terminal chart height in rows.  [default: 12]"
+)
+@click.option("--size", type=SIZE, help="Image size, WIDTHxHEIGHT in inches.  [default: 8x4.5]")
+@click.option("--dpi", type=click.IntRange(10, 2400), help="PNG resolution.  [default: 150]")
+def plot(
+    schedule: PiecewiseConstant,
+    span: StepRange,
+    last_given: bool,
+    log: bool,
+    output: Path | None,
+    title: str | None,
+    width: int | None,
+    height: int | None,
+    size: tuple[float, float] | None,
+    dpi: int | None,
+) -> None:
+    """Draw the schedule: a step chart in the terminal, or an image file with --output.
+
+    Each drop is a vertical edge at the first step of the new rate. Drawn from the segments,
+    a billion steps take no longer than ten.
+
+    \b
+    Example:
+      lrcli plot --boundaries 5,10,15 --values 0.1,0.05,0.01,0.001 --log
+    """
+    segments = list(schedule.segments(span.first, span.last))
+    if log:
+        for segment in segments:
+            if segment.rate <= 0:
+                raise click.BadParameter(
+                    f"a log scale needs rates above 0, and {segment.span} have "
+                    f"{rate_text(segment.rate)}",
+                    param_hint=["--log"],
+                )
+    if output is None and (size is not None or dpi is not None):
+        raise click.UsageError("--size and --dpi go with --output, for an image file")
+    if output is not None and (width is not None or height is not None):
+        raise click.UsageError("--width and --height are for the terminal chart, not --output")
+    if output is not None and output.suffix.lower().lstrip(".") not in ("png", "svg", "pdf"):
+        raise click.BadParameter(
+            f"{str(output)!r} is not a .png, .svg or .pdf file", param_hint=["--output"]
+        )
+    for message in checks.warnings(schedule, span, last_given=last_given):
+        _warn(message)
+    if output is not None:
+        from lrcli import figure
+
+        try:
+            fig = figure.figure(
+                segments, caption=schedule.description, log=log, title=title, size=size or (8, 4.5)
+            )
+            figure.save(fig, output, dpi=dpi or 150)
+        except figure.MissingExtra as e:
+            raise click.ClickException(str(e)) from None
+        except OSError as e:
+            raise click.FileError(str(output), e.strerror or str(e)) from None
+        return
+    from lrcli import chart
+
+    with _stdout():
+        chart.print_chart(
+            segments,
+            span,
+            caption=schedule.description,
+            title=title,
+            log=log,
+            width=width,
+            height=height or 12,
+        )
 
 
 def main() -> None:

@@ -85,7 +85,29 @@ class CommaList(click.ParamType[tuple[Any, ...]]):
         return tuple(self.item.convert(item, param, ctx) for item in items)
 
 
+class Size(click.ParamType[tuple[float, float]]):
+    """WIDTHxHEIGHT in inches, such as 8x4.5."""
+
+    name = "size"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[float, float]:
+        if isinstance(value, tuple):
+            return value
+        text = str(value).strip()
+        parts = text.lower().split("x")
+        try:
+            width, height = (float(p) for p in parts)
+        except ValueError:
+            self.fail(f"{text!r} is not WIDTHxHEIGHT in inches, such as 8x4.5", param, ctx)
+        if not (0 < width <= 100 and 0 < height <= 100):
+            self.fail(f"{text!r} is not between 0 and 100 inches each way", param, ctx)
+        return width, height
+
+
 STEP = Step()
+SIZE = Size()
 NUMBER = Number()
 STEPS = CommaList(STEP)
 NUMBERS = CommaList(NUMBER)

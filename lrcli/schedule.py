@@ -52,8 +52,8 @@ class Convention(str, enum.Enum):
     @property
     def rule(self) -> str:
         if self.boundary_keeps_old:
-            return "a step equal to a boundary keeps the earlier rate"
-        return "a step equal to a boundary already has the new rate"
+            return "a boundary step keeps the earlier rate"
+        return "a boundary step takes the new rate"
 
 
 class Dtype(str, enum.Enum):
@@ -326,10 +326,7 @@ class PiecewiseConstant(Schedule):
 
     @property
     def description(self) -> str:
-        return (
-            f"piecewise constant · {self.convention.value} convention: {self.convention.rule}"
-            f" · {self.dtype.value}"
-        )
+        return f"{self.convention.value} convention: {self.convention.rule} · {self.dtype.value}"
 
     @property
     def default_last(self) -> int:

@@ -145,7 +145,7 @@ def test_summary_with_every_gives_the_steps_shown(lrcli: Lrcli) -> None:
 
 
 TABLE = """\
-piecewise constant · tf convention: a step equal to a boundary keeps the earlier rate · float64
+tf convention: a boundary step keeps the earlier rate · float64
 step  lr
    4  0.1
    5  0.1

@@ -1,0 +1,176 @@
+"""The schedule as a step chart in the terminal, drawn in braille dots from its segments.
+
+Each character cell holds 2 x 4 dots. Steps map to dot columns and rates to dot rows by exact
+integer arithmetic, so a drop is a vertical edge in the dot column of the first step of the new
+rate, for any range: the chart is drawn from the segments, never from every step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lrcli.schedule import Segment
+from lrcli.selection import StepRange
+
+# The bit of each dot in a braille cell, by (row, column) within the cell.
+_BRAILLE_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int64)
+
+
+class Axes(NamedTuple):
+    """Where steps and rates land on a canvas of `columns` x `rows` dots."""
+
+    first: int
+    last: int
+    columns: int
+    rows: int
+    low: float
+    high: float
+    log: bool
+
+    def x(self, step: int) -> int:
+        """The dot column of `step`; `last + 1` maps to `columns`, one past the right edge."""
+        return (step - self.first) * self.columns // (self.last - self.first + 1)
+
+    def y(self, rate: float) -> int:
+        """The dot row of `rate`, 0 at the top."""
+        value = math.log10(rate) if self.log else rate
+        if self.high == self.low:
+            return self.rows // 2
+        fraction = (value - self.low) / (self.high - self.low)
+        return (self.rows - 1) - round(fraction * (self.rows - 1))
+
+
+def axes_for(
+    segments: Sequence[Segment], first: int, last: int, columns: int, rows: int, *, log: bool
+) -> Axes:
+    """Axes that fit the rates: from 0 (or the lowest rate below it) up, or by decades."""
+    rates = [s.rate for s in segments]
+    if log:
+        low, high = math.log10(min(rates)), math.log10(max(rates))
+    else:
+        low, high = min(0.0, *rates), max(0.0, *rates)
+    return Axes(first, last, columns, rows, low, high, log)
+
+
+def canvas(segments: Sequence[Segment], axes: Axes) -> NDArray[np.bool_]:
+    """The dots of the step line: a level per segment, an edge where the rate changes."""
+    dots = np.zeros((axes.rows, axes.columns), dtype=bool)
+    previous = None
+    for segment in segments:
+        left = axes.x(segment.first)
+        right = max(left, axes.x(segment.last + 1) - 1)
+        level = axes.y(segment.rate)
+        dots[level, left : right + 1] = True
+        if previous is not None:
+            top, bottom = sorted((previous, level))
+            dots[top : bottom + 1, left] = True
+        previous = level
+    return dots
+
+
+def braille(dots: NDArray[np.bool_]) -> list[str]:
+    """Dot rows (a multiple of 4) by dot columns (a multiple of 2) as lines of braille."""
+    rows, columns = dots.shape
+    cells = dots.reshape(rows // 4, 4, columns // 2, 2)
+    bits = np.einsum("racb,ab->rc", cells.astype(np.int64), _BRAILLE_BITS)
+    # An empty cell is a space, so that copied text stays clean.
+    return ["".join(chr(0x2800 + int(b)) if b else " " for b in line) for line in bits]
+
+
+def unbraille(lines: Sequence[str]) -> NDArray[np.bool_]:
+    """The dots back from lines of braille: the inverse of `braille`, for tests and tools."""
+    codes = np.array(
+        [[0 if ch == " " else ord(ch) - 0x2800 for ch in line] for line in lines], dtype=np.int64
+    )
+    dots = (codes[:, None, :, None] & _BRAILLE_BITS[None, :, None, :]) != 0
+    rows, columns = codes.shape
+    return np.asarray(dots.reshape(rows * 4, columns * 2), dtype=bool)
+
+
+class Chart(NamedTuple):
+    """The chart as plain lines: the plot rows with their rate labels, then the step axis."""
+
+    margin: int
+    """Characters left of the plot: the rate labels and the axis line."""
+    plot: list[str]
+    axis: list[str]
+    axes: Axes
+
+
+def chart(
+    segments: Sequence[Segment], first: int, last: int, *, width: int, height: int, log: bool
+) -> Chart:
+    """A chart `width` characters wide with `height` rows of plot, for `first..last`."""
+    # Four significant digits: the chart is for seeing; `lrcli show` gives the exact rates.
+    labels = {s.rate: f"{s.rate:.4g}" for s in segments}
+    margin = max(len(text) for text in labels.values()) + 2
+    columns = width - margin
+    axes = axes_for(segments, first, last, columns * 2, height * 4, log=log)
+    lines = braille(canvas(segments, axes))
+    # A label per rate, at the row of its level, unless a label already took that row.
+    label_at: dict[int, str] = {}
+    for rate, text in sorted(labels.items(), reverse=True):
+        label_at.setdefault(axes.y(rate) // 4, text)
+    plot = [
+        f"{label_at.get(row, ''):>{margin - 2}} {'┤' if row in label_at else '│'}{line}".rstrip()
+        for row, line in enumerate(lines)
+    ]
+    return Chart(margin, plot, _step_axis(segments, axes, margin, columns), axes)
+
+
+def _step_axis(segments: Sequence[Segment], axes: Axes, margin: int, columns: int) -> list[str]:
+    """The axis line with a tick under each edge, and the steps where each rate starts."""
+    ticks = ["─"] * columns
+    width = margin + columns
+    labels = [" "] * width
+    free = 0  # the first character a new label may use
+
+    def place(text: str, at: int) -> None:
+        """Put `text` at `at`, or as near to its left as fits; leave it out if nothing does."""
+        nonlocal free
+        at = min(at, width - len(text))
+        if at >= free:
+            labels[at : at + len(text)] = text
+            free = at + len(text) + 2
+
+    place(str(axes.first), margin - 1)
+    for segment in segments[1:]:
+        column = axes.x(segment.first) // 2
+        ticks[min(column, columns - 1)] = "┴"
+        place(str(segment.first), margin + column)
+    place(str(axes.last), width - len(str(axes.last)))
+    axis = " " * (margin - 1) + "└" + "".join(ticks)
+    return [axis, "".join(labels).rstrip(), f"{'step':>{margin + columns}}"]
+
+
+def print_chart(
+    segments: Sequence[Segment],
+    span: StepRange,
+    *,
+    caption: str,
+    title: str | None,
+    log: bool,
+    width: int | None,
+    height: int,
+) -> None:
+    """Draw the chart on stdout with rich: coloured on a terminal, plain text when piped."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=True)
+    drawn = chart(
+        segments, span.first, span.last, width=width or console.width, height=height, log=log
+    )
+    if title:
+        console.print(Text(title, style="bold"))
+    scale = "log scale" if log else "linear scale"
+    console.print(Text(f"{caption} · {scale}", style="dim"))
+    for line in drawn.plot:
+        console.print(Text.assemble(line[: drawn.margin], (line[drawn.margin :], "cyan")))
+    for line in drawn.axis:
+        console.print(Text(line, style="dim" if line.lstrip().startswith("└") else ""))
