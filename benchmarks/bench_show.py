@@ -5,6 +5,8 @@
 Targets (issue 2): N=10,000,000 CSV rows take at most 5x `seq 0 N-1`, and run at least 20x
 faster than `numpy.savetxt` writing the same rows; a small `show` starts in at most 1.5x the
 time of `python -c "import click, numpy"`; peak memory stays under 100 MiB for any range.
+Issue 4: `lrcli plot` over a billion steps takes about the time of one over twenty, since it
+draws from the segments.
 Each figure is the best of R runs (the least disturbed by other load on a shared machine).
 """
 
@@ -18,6 +20,7 @@ import time
 
 EXAMPLE = ["--boundaries", "5,10,15", "--values", "0.1,0.05,0.01,0.001"]
 LRCLI = [sys.executable, "-m", "lrcli", "show", *EXAMPLE]
+PLOT = [sys.executable, "-m", "lrcli", "plot", *EXAMPLE, "--width", "80"]
 
 SAVETXT = """
 import sys, numpy as np
@@ -69,6 +72,8 @@ def main() -> None:
     t_savetxt = best([sys.executable, "-c", SAVETXT, str(n // 10)], 1) * 10
     t_small = best([*LRCLI, "--format", "csv"], r * 3)
     t_import = best([sys.executable, "-c", "import click, numpy"], r * 3)
+    t_plot_small = best(PLOT, r * 3)
+    t_plot_huge = best([*PLOT, "--last", str(10**9)], r * 3)
     mem_csv = peak_rss_mib([*LRCLI, "--last", str(4 * n - 1), "--format", "csv"])
     mem_json = peak_rss_mib([*LRCLI, "--last", str(10**11), "--every", "1000", "--format", "json"])
     mem_table = peak_rss_mib([*LRCLI, "--last", str(10**18), "--format", "table"])
@@ -84,6 +89,11 @@ def main() -> None:
     print(
         f"import click,numpy {t_import:8.3f} s   small / import   = {t_small / t_import:5.2f}"
         "  (<= 1.5)"
+    )
+    print(f"plot, 21 steps     {t_plot_small:8.3f} s")
+    print(
+        f"plot, 10^9 steps   {t_plot_huge:8.3f} s   huge / small     = "
+        f"{t_plot_huge / t_plot_small:5.2f}  (about 1)"
     )
     print(f"peak memory: {4 * n:,} csv rows           {mem_csv:6.1f} MiB  (< 100)")
     print(f"peak memory: 10^8 json rows (--every 1000) {mem_json:6.1f} MiB  (< 100)")

@@ -1,14 +1,17 @@
 """Rewrite the output under every `$ lrcli ...` line in README.md and docs/*.md.
 
-    python docs/refresh.py          # rewrite in place
+    python docs/refresh.py          # rewrite transcripts in place, and redraw the images
     python docs/refresh.py --check  # exit 1 if any transcript is stale
 
 Transcripts are terminal sessions (auto format is the table), rendered without colour at
 100 columns. tests/test_docs.py runs the same check, so the docs cannot drift from lrcli.
+Images are made by the command in an HTML comment, `<!-- $ lrcli plot ... --output FILE -->`,
+run from the repository's top; they need the plot extra (matplotlib).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import sys
@@ -22,6 +25,7 @@ from lrcli import cli as cli_module
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"(```console\n)(.*?)(```)", re.S)
+IMAGE = re.compile(r"<!-- \$ (lrcli plot .*?) -->")
 
 
 def run(command: str) -> str:
@@ -61,6 +65,7 @@ def refreshed(text: str) -> str:
 
 
 def main() -> None:
+    os.chdir(ROOT)  # image paths in the comments are relative to the repository's top
     stale = []
     for page in PAGES:
         text = page.read_text()
@@ -69,6 +74,12 @@ def main() -> None:
             stale.append(page.name)
             if "--check" not in sys.argv:
                 page.write_text(new)
+    if "--check" not in sys.argv:
+        for page in PAGES:
+            for command in IMAGE.findall(page.read_text()):
+                result = CliRunner().invoke(cli_module.cli, shlex.split(command)[1:])
+                if result.exit_code != 0:
+                    sys.exit(f"{page.name}: {command}: {result.output}")
     if stale:
         print(("stale: " if "--check" in sys.argv else "refreshed: ") + ", ".join(stale))
         sys.exit(1 if "--check" in sys.argv else 0)
