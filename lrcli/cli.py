@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar, cast
 
 import click
 
@@ -52,6 +52,15 @@ class LrcliGroup(click.Group):
         except click.Abort:
             sys.exit(130)  # what a shell reports for a command ended by Ctrl-C
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _with_options(
+    command: Callable[..., Any], options: tuple[Callable[[Any], Any], ...]
+) -> Callable[..., Any]:
+    """`command` with `options` added, listed in --help in the order given."""
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def _option(field: str) -> str:
@@ -175,9 +184,7 @@ def schedule_options(command: F) -> F:
         parts = {name: kwargs.pop(name) for name in (*names, "convention", "dtype")}
         return command(schedule=build_schedule(**parts), **kwargs)
 
-    for option in reversed(_SCHEDULE_OPTIONS):
-        wrapper = option(wrapper)
-    return wrapper  # type: ignore[return-value]
+    return cast(F, _with_options(wrapper, _SCHEDULE_OPTIONS))
 
 
 _FIRST = click.option("--first", type=STEP, help="First step shown, inclusive.  [default: 0]")
@@ -220,9 +227,7 @@ def range_options(command: F) -> F:
             schedule=schedule, selection=selection, last_given=last is not None, **kwargs
         )
 
-    for option in reversed(_RANGE_OPTIONS):
-        wrapper = option(wrapper)
-    return wrapper  # type: ignore[return-value]
+    return cast(F, _with_options(wrapper, _RANGE_OPTIONS))
 
 
 def stdout_is_terminal() -> bool:
@@ -255,9 +260,7 @@ def span_options(command: F) -> F:
             raise _bad(e) from None
         return command(schedule=schedule, span=span, last_given=last is not None, **kw)
 
-    for option in reversed(_SPAN_OPTIONS):
-        wrapper = option(wrapper)
-    return wrapper  # type: ignore[return-value]
+    return cast(F, _with_options(wrapper, _SPAN_OPTIONS))
 
 
 def _warn(message: str) -> None:

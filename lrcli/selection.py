@@ -115,9 +115,10 @@ def selection_from(
     every: int = 1,
     at: Sequence[int] | None = None,
 ) -> Selection:
-    """The steps a user asked for. Defaults: from 0 to the schedule's `default_last`.
+    """The steps a user asked for: `at` if given, else a range.
 
-    With only `first` given past that default, the range is that one step onwards to it.
+    The range runs from `first` (default 0) to `last` (default the schedule's `default_last`,
+    or `first` itself when that is later).
     """
     if at is not None:
         return StepList(at)

@@ -15,7 +15,7 @@ from rich.text import Text
 from lrcli.encode import rate_text
 from lrcli.formats import SummaryRow
 from lrcli.schedule import CHUNK, Schedule
-from lrcli.selection import Run, Selection
+from lrcli.selection import Run, Selection, StepList
 
 TABLE_ROWS = 200
 """More rows than this and long runs collapse (unless every row is asked for)."""
@@ -27,8 +27,7 @@ def print_table(
     schedule: Schedule, selection: Selection, *, caption: str, all_rows: bool = False
 ) -> None:
     console = Console(highlight=False, soft_wrap=True)
-    last_shown = max(selection.steps(0, 1)[0], _largest(selection))
-    width = max(len("step"), len(str(last_shown)))
+    width = max(len("step"), len(str(_largest(selection))))
     collapse = not all_rows and selection.count > TABLE_ROWS
     console.print(Text(caption, style=_NOTE))
     console.print(Text(f"{'step':>{width}}  lr", style="bold underline"))
@@ -78,8 +77,6 @@ def _columns(cells: tuple[str, ...], widths: list[int]) -> str:
 
 
 def _largest(selection: Selection) -> int:
-    from lrcli.selection import StepList
-
     if isinstance(selection, StepList):
         return max(selection.values)
     return selection.first + (selection.count - 1) * selection.every
