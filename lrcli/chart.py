@@ -120,6 +120,7 @@ def chart(
         f"{label_at.get(row, ''):>{margin - 2}} {'┤' if row in label_at else '│'}{line}".rstrip()
         for row, line in enumerate(lines)
     ]
+    plot.insert(0, f"{'lr':>{margin - 2}} ╷")
     return Chart(margin, plot, _step_axis(segments, axes, margin, columns), axes)
 
 

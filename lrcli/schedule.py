@@ -208,6 +208,9 @@ class PiecewiseConstant(Schedule):
             )
         self.form, self.inputs, self.milestones = Form.VALUES, numbers, ()
         self.rates = _round_all(numbers, self.dtype, "values")
+        # Built once: every chunk of every evaluation searches and indexes these.
+        self._bounds = np.asarray(self.boundaries, dtype=np.int64)
+        self._rates = np.asarray(self.rates, dtype=np.float64)
 
     @classmethod
     def from_scales(
@@ -349,14 +352,6 @@ class PiecewiseConstant(Schedule):
             lo, hi = max(segment.first, first), min(segment.last, last)
             if lo <= hi:
                 yield Segment(lo, hi, segment.rate, segment.final)
-
-    @property
-    def _bounds(self) -> NDArray[np.int64]:
-        return np.asarray(self.boundaries, dtype=np.int64)
-
-    @property
-    def _rates(self) -> NDArray[np.float64]:
-        return np.asarray(self.rates, dtype=np.float64)
 
     def __repr__(self) -> str:
         return (
