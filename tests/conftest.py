@@ -12,11 +12,9 @@ from click.testing import CliRunner, Result
 from lrcli.cli import cli
 
 EXAMPLE = ["--boundaries", "5,10,15", "--values", "0.1,0.05,0.01,0.001"]
-GOLDEN = Path(
-    os.environ.get(
-        "LRCLI_GOLDEN", Path(__file__).resolve().parents[2] / "shared/golden/piecewise.jsonl"
-    )
-)
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+"""What the real frameworks return, recorded by tools/record_golden.py (see its README.md)."""
+GOLDEN = Path(os.environ.get("LRCLI_GOLDEN", GOLDEN_DIR / "piecewise.jsonl"))
 
 
 @pytest.fixture
@@ -36,10 +34,6 @@ def lrcli(runner: CliRunner) -> Callable[..., Result]:
 
 
 def golden_records() -> list[dict[str, Any]]:
-    """What the real frameworks returned (see ../shared/golden/README.md)."""
-    if not GOLDEN.exists():
-        if os.environ.get("CI"):
-            raise FileNotFoundError(f"golden records not found at {GOLDEN}")
-        return []
+    """What the real frameworks returned (see tests/golden/README.md)."""
     with GOLDEN.open() as lines:
         return [json.loads(line) for line in lines]

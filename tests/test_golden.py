@@ -16,7 +16,6 @@ from click.testing import Result
 from conftest import golden_records
 
 RECORDS = golden_records()
-pytestmark = pytest.mark.skipif(not RECORDS, reason="../shared/golden not found")
 
 
 def schedule_args(record: dict[str, Any]) -> list[str]:
