@@ -17,7 +17,7 @@ from typing import Any
 
 from lrcli.calls import Call, CallError, Placeholder, clip, parse_call
 from lrcli.frameworks._args import Optimizer, bind
-from lrcli.smooth import Phased
+from lrcli.schedule import Schedule
 
 FRAMEWORKS = ("torch", "transformers")
 """Modules of this package, one per framework, in the order candidates are listed."""
@@ -30,13 +30,13 @@ def _module(name: str) -> ModuleType:
 class Built:
     """A schedule built from a pasted call, with what building it learned."""
 
-    def __init__(self, schedule: Phased, lr_used: bool, api: str) -> None:
+    def __init__(self, schedule: Schedule, lr_used: bool, api: str) -> None:
         self.schedule = schedule
         self.lr_used = lr_used
         self.api = api
 
 
-def parse(text: str, *, lr: float | None = None) -> Phased:
+def parse(text: str, *, lr: float | None = None) -> Schedule:
     """The schedule a pasted call builds: `parse("StepLR(optimizer, 30)", lr=0.1)`.
 
     `lr` is the optimizer's learning rate, for the schedules that read it from the optimizer.
@@ -50,9 +50,9 @@ def build(text: str, *, lr: float | None = None) -> Built:
     call = parse_call(text)
     opt = Optimizer(lr)
     schedule = _build(call, opt)
-    if not isinstance(schedule, Phased):
+    if not isinstance(schedule, Schedule):
         raise CallError(f"{clip(call.name)} is not a schedule lrcli can show on its own")
-    return Built(schedule, opt.read, schedule.api)
+    return Built(schedule, opt.read, call.name.rsplit(".", 1)[-1])
 
 
 def resolve(name: str) -> tuple[str, Callable[..., Any]]:
