@@ -12,12 +12,13 @@ from typing import Any, BinaryIO, TypeVar, cast
 
 import click
 
-from lrcli import checks, formats
+from lrcli import checks, formats, views
 from lrcli.encode import rate_text
 from lrcli.export import TARGETS, export
 from lrcli.figure import EXTRA as PLOT_EXTRA
 from lrcli.params import NUMBER, NUMBERS, SIZE, STEP, STEPS
-from lrcli.schedule import Convention, Dtype, PiecewiseConstant, ScheduleError
+from lrcli.schedule import MAX_STEP, Convention, Dtype, PiecewiseConstant, Schedule, ScheduleError
+from lrcli.smooth import Phased
 from lrcli.selection import Selection, StepList, StepRange, selection_from
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -92,7 +93,14 @@ _SCHEDULE_OPTIONS = (
         metavar="SCALES",
         help="optax form: at each boundary the rate is multiplied by its scale.",
     ),
-    click.option("--base-lr", type=NUMBER, help="PyTorch MultiStepLR form: the initial rate."),
+    click.option(
+        "--lr",
+        "--base-lr",
+        "lr",
+        type=NUMBER,
+        help="The optimizer's learning rate, for schedules that scale it (PyTorch, "
+        "transformers), and the initial rate of the --milestones form.",
+    ),
     click.option(
         "--milestones",
         type=STEPS,
@@ -115,12 +123,18 @@ _SCHEDULE_OPTIONS = (
         show_default=True,
         help="Precision the rates are computed in (TF, Keras and optax use float32).",
     ),
+    click.option(
+        "--closed-form",
+        is_flag=True,
+        help="Answer a recursive PyTorch scheduler with torch's closed form (other floats than "
+        "training gets; for steps too far for the exact recursion).",
+    ),
 )
 
 _FORMS = {
     "values": ("--values",),
     "scales": ("--init-value", "--scales"),
-    "milestones": ("--base-lr", "--milestones", "--gamma"),
+    "milestones": ("--lr", "--milestones", "--gamma"),
 }
 
 
@@ -141,15 +155,16 @@ def build_schedule(
         "--values": values,
         "--init-value": init_value,
         "--scales": scales,
-        "--base-lr": base_lr,
+        "--lr": base_lr,
         "--milestones": milestones,
         "--gamma": gamma,
     }
     forms = [f for f, names in _FORMS.items() if any(given[n] is not None for n in names)]
     if not forms:
         raise click.UsageError(
-            "give the rates: --values, or --init-value and --scales, "
-            "or --base-lr, --milestones and --gamma"
+            "give the schedule: a pasted call such as "
+            "'get_cosine_schedule_with_warmup(optimizer, 500, 10_000)', or --values "
+            "(with --boundaries), or --init-value and --scales, or --lr, --milestones and --gamma"
         )
     if len(forms) > 1:
         one, other = ("/".join(_FORMS[f]) for f in forms[:2])
@@ -175,16 +190,63 @@ def build_schedule(
         raise _bad(e) from None
 
 
+_PIECEWISE = ("boundaries", "values", "init_value", "scales", "milestones", "gamma")
+
+
 def schedule_options(command: F) -> F:
-    """Add the schedule options to `command`, which receives the built `schedule`."""
+    """Add SCHEDULE and the schedule options to `command`, which receives the built `schedule`."""
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
-        names = ("boundaries", "values", "init_value", "scales", "base_lr", "milestones", "gamma")
-        parts = {name: kwargs.pop(name) for name in (*names, "convention", "dtype")}
-        return command(schedule=build_schedule(**parts), **kwargs)
+        text = kwargs.pop("schedule_text")
+        parts = {name: kwargs.pop(name) for name in (*_PIECEWISE, "convention", "dtype")}
+        lr, closed_form = kwargs.pop("lr"), kwargs.pop("closed_form")
+        if text is None:
+            if closed_form:
+                raise click.UsageError("--closed-form goes with a pasted PyTorch scheduler call")
+            schedule: Schedule = build_schedule(base_lr=lr, **parts)
+        else:
+            schedule = _pasted(text, lr, parts, closed_form)
+        return command(schedule=schedule, **kwargs)
 
-    return cast(F, _with_options(wrapper, _SCHEDULE_OPTIONS))
+    decorated = _with_options(wrapper, _SCHEDULE_OPTIONS)
+    return cast(F, click.argument("schedule_text", metavar="[SCHEDULE]", required=False)(decorated))
+
+
+def _pasted(text: str, lr: float | None, parts: dict[str, Any], closed_form: bool) -> Schedule:
+    """The schedule a pasted call builds; the piecewise options do not go with it."""
+    ctx = click.get_current_context()
+    given = [n for n in _PIECEWISE if parts[n] is not None]
+    given += [
+        n
+        for n in ("convention", "dtype")
+        if ctx.get_parameter_source(n) is not click.core.ParameterSource.DEFAULT
+    ]
+    if given:
+        options = ", ".join(_option(n) for n in given)
+        why = " (the framework decides it)" if set(given) <= {"convention", "dtype"} else ""
+        raise click.UsageError(
+            f"SCHEDULE and {options} are two ways to give the schedule; use one{why}"
+        )
+    from lrcli.frameworks import build  # loaded only for a pasted call
+
+    try:
+        built = build(text, lr=lr)
+    except ScheduleError as e:
+        if e.field == "lr":
+            raise click.UsageError(str(e)) from None
+        raise click.BadParameter(str(e), param_hint=["'SCHEDULE'"]) from None
+    schedule = built.schedule
+    if lr is not None and not built.lr_used:
+        _warn(f"--lr is ignored: {built.api} sets the rate itself")
+    if closed_form:
+        closed = schedule.closed_variant() if isinstance(schedule, Phased) else None
+        if closed is None:
+            raise click.UsageError(
+                f"--closed-form: {built.api} has no other closed form; it is exact as it is"
+            )
+        schedule = closed
+    return schedule
 
 
 _FIRST = click.option("--first", type=STEP, help="First step shown, inclusive.  [default: 0]")
@@ -215,12 +277,19 @@ def range_options(command: F) -> F:
     """Add the step-range options; `command` receives `selection` and `last_given`."""
 
     @functools.wraps(command)
-    def wrapper(*, schedule: PiecewiseConstant, **kwargs: Any) -> Any:
+    def wrapper(*, schedule: Schedule, **kwargs: Any) -> Any:
         first, last, every, at = (kwargs.pop(k) for k in ("first", "last", "every", "at"))
         if at is not None and (first is not None or last is not None or every != 1):
             _warn("--at overrides --first, --last and --every")
         try:
             selection = selection_from(schedule, first=first, last=last, every=every, at=at)
+            if isinstance(schedule, Phased):
+                largest = (
+                    max(selection.values)
+                    if isinstance(selection, StepList)
+                    else (selection.first + (selection.count - 1) * selection.every)
+                )
+                schedule.check_steps(largest, "at" if at is not None else "last")
         except ScheduleError as e:
             raise _bad(e) from None
         return command(
@@ -248,14 +317,12 @@ def span_options(command: F) -> F:
     """Add --first and --last for a drawing; `command` receives `span` and `last_given`."""
 
     @functools.wraps(command)
-    def wrapper(
-        *, schedule: PiecewiseConstant, first: int | None, last: int | None, **kw: Any
-    ) -> Any:
+    def wrapper(*, schedule: Schedule, first: int | None, last: int | None, **kw: Any) -> Any:
         start = 0 if first is None else first
         # A quarter more than the boundaries take, so the final rate shows as more than a sliver.
         ahead = schedule.default_last + max(1, (schedule.default_last + 1) // 4)
         try:
-            span = StepRange(start, max(ahead, start) if last is None else last)
+            span = StepRange(start, max(min(ahead, MAX_STEP), start) if last is None else last)
         except ScheduleError as e:
             raise _bad(e) from None
         return command(schedule=schedule, span=span, last_given=last is not None, **kw)
@@ -305,7 +372,7 @@ def cli() -> None:
     "--all-rows", is_flag=True, help="In the table, show every row; long runs are not collapsed."
 )
 def show(
-    schedule: PiecewiseConstant,
+    schedule: Schedule,
     selection: Selection,
     last_given: bool,
     fmt: str,
@@ -320,26 +387,56 @@ def show(
     """
     if summary and isinstance(selection, StepList):
         raise click.UsageError("--summary covers a range of steps; it does not go with --at")
-    for message in checks.warnings(schedule, selection, last_given=last_given):
-        _warn(message)
+    _warnings(schedule, selection, last_given)
     if fmt == "auto":
         fmt = "table" if stdout_is_terminal() else "csv"
-    runs = selection.runs(schedule)
     with _stdout() as out:
+        if summary:
+            assert isinstance(selection, StepRange)
+            rows = views.summary(schedule, selection, open_end=not last_given)
         if fmt == "table":
             from lrcli import table  # rich loads only for a person at a terminal
 
             if summary:
-                rows = formats.summary_rows(runs, open_end=not last_given)
-                table.print_summary_table(rows, caption=schedule.description)
+                table.print_summary_table(
+                    rows, caption=schedule.description, every=getattr(selection, "every", 1)
+                )
+            elif not all_rows and _smooth(schedule, selection):
+                steps = views.sample_steps(schedule, selection, table.sample_rows())
+                table.print_sampled_table(
+                    schedule, steps, caption=schedule.description, every=selection.every
+                )
             else:
                 table.print_table(
                     schedule, selection, caption=schedule.description, all_rows=all_rows
                 )
         elif summary:
-            formats.SUMMARY_WRITERS[fmt](out, formats.summary_rows(runs, open_end=not last_given))
+            formats.SUMMARY_WRITERS[fmt](out, rows)
         else:
             formats.ROW_WRITERS[fmt](out, formats.evaluated(schedule, selection))
+
+
+def _smooth(schedule: Schedule, selection: Selection) -> bool:
+    """Whether the rate changes from step to step somewhere in the steps asked for."""
+    if isinstance(selection, StepList):
+        return False
+    return views.changes_every_step(schedule, selection.first, selection.last)
+
+
+def _warnings(schedule: Schedule, selection: Selection, last_given: bool) -> None:
+    """What the schedule silently does that is almost surely a mistake, on stderr."""
+    if isinstance(schedule, PiecewiseConstant):
+        messages = checks.warnings(schedule, selection, last_given=last_given)
+    elif isinstance(schedule, Phased):
+        if isinstance(selection, StepList):
+            first, last = min(selection.values), max(selection.values)
+        else:
+            first, last = selection.first, selection.last
+        messages = schedule.notes(first, last)
+    else:
+        return
+    for message in messages:
+        _warn(message)
 
 
 @cli.command("export")
@@ -351,7 +448,7 @@ def show(
     required=True,
     help="The framework to write the schedule for.",
 )
-def export_command(schedule: PiecewiseConstant, target: str) -> None:
+def export_command(schedule: Schedule, target: str) -> None:
     """Print Python code that builds the schedule in another framework.
 
     The boundaries are converted to the framework's convention, so the code gives the rate
@@ -362,6 +459,13 @@ def export_command(schedule: PiecewiseConstant, target: str) -> None:
     Example:
       lrcli export --to torch --boundaries 5,10,15 --values 0.1,0.05,0.01,0.001
     """
+    if not isinstance(schedule, PiecewiseConstant):
+        name = getattr(schedule, "api", type(schedule).__name__)
+        raise click.BadParameter(
+            f"exporting {name} is not supported yet: lrcli exports piecewise-constant "
+            "schedules (--boundaries/--values and their kin) for now",
+            param_hint=["'SCHEDULE'"],
+        )
     snippet = export(schedule, target)
     if snippet.mismatches:
         count = len(snippet.mismatches)
@@ -396,7 +500,7 @@ def export_command(schedule: PiecewiseConstant, target: str) -> None:
 @click.option("--size", type=SIZE, help="Image size, WIDTHxHEIGHT in inches.  [default: 8x4.5]")
 @click.option("--dpi", type=click.IntRange(10, 2400), help="PNG resolution.  [default: 150]")
 def plot(
-    schedule: PiecewiseConstant,
+    schedule: Schedule,
     span: StepRange,
     last_given: bool,
     log: bool,
@@ -416,7 +520,7 @@ def plot(
     Example:
       lrcli plot --boundaries 5,10,15 --values 0.1,0.05,0.01,0.001 --log
     """
-    segments = list(schedule.segments(span.first, span.last))
+    segments = views.drawn_segments(schedule, span.first, span.last, columns=1000)
     if log:
         for segment in segments:
             if segment.rate <= 0:
@@ -433,8 +537,7 @@ def plot(
         raise click.BadParameter(
             f"{str(output)!r} is not a .png, .svg or .pdf file", param_hint=["--output"]
         )
-    for message in checks.warnings(schedule, span, last_given=last_given):
-        _warn(message)
+    _warnings(schedule, span, last_given)
     if output is not None:
         from lrcli import figure
 

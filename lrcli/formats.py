@@ -7,14 +7,15 @@ flat however many steps are asked for. Rates are written as the shortest text th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
 
 from lrcli.encode import encode_rows, rate_text
 from lrcli.schedule import Schedule
-from lrcli.selection import Run, Selection
+from lrcli.selection import Selection
+from lrcli.views import SummaryRow
 
 Chunk = tuple[NDArray[np.int64], NDArray[np.float64]]
 
@@ -75,26 +76,12 @@ ROW_WRITERS: dict[str, Callable[[BinaryIO, Iterable[Chunk]], None]] = {
 }
 
 
-class SummaryRow(NamedTuple):
-    """One segment as shown: `last_step` is None where the segment goes on past the range."""
-
-    first_step: int
-    last_step: int | None
-    lr: float
-
-
-def summary_rows(runs: Iterable[Run], open_end: bool) -> Iterator[SummaryRow]:
-    """One row per run; with `open_end`, the final segment's run has no last step."""
-    for run in runs:
-        yield SummaryRow(
-            run.first_step, None if open_end and run.final else run.last_step, run.rate
-        )
-
-
 def write_summary_csv(out: BinaryIO, rows: Iterable[SummaryRow]) -> None:
-    out.write(b"first_step,last_step,lr\n")
-    for first, last, lr in rows:
-        out.write(f"{first},{'' if last is None else last},{rate_text(lr)}\n".encode())
+    out.write(b"first_step,last_step,lr,last_lr,shape\n")
+    for first, last, lr, last_lr, shape in rows:
+        end = "" if last is None else last
+        last_text = "" if last_lr is None else rate_text(last_lr)
+        out.write(f"{first},{end},{rate_text(lr)},{last_text},{shape}\n".encode())
 
 
 def write_summary_jsonl(out: BinaryIO, rows: Iterable[SummaryRow]) -> None:

@@ -10,6 +10,7 @@ recursion exactly, remembering where it got to so that streaming a range never s
 from __future__ import annotations
 
 import bisect
+import copy
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
@@ -105,6 +106,10 @@ class Phased(Schedule):
     def check_steps(self, largest: int, field: str) -> None:
         """Raise a ScheduleError naming `field` when `largest` is a step this cannot answer."""
 
+    def closed_variant(self) -> Phased | None:
+        """This schedule answered by the framework's closed form, where it has one that differs."""
+        return None
+
     def notes(self, first: int, last: int) -> Iterator[str]:
         """Warnings about what the framework silently does in `first..last`."""
         return iter(())
@@ -156,6 +161,13 @@ class Walk(Phased):
     def closed(self, steps: Steps) -> Floats:
         """The framework's closed form (torch's `_get_closed_form_lr`) at each step."""
         raise NotImplementedError
+
+    def closed_variant(self) -> Phased | None:
+        if type(self).closed is Walk.closed:
+            return None
+        variant = copy.copy(self)
+        variant.closed_form = True
+        return variant
 
     @property
     def settles(self) -> int:

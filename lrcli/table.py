@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 from rich.console import Console
 from rich.text import Text
 
 from lrcli.encode import rate_text
-from lrcli.formats import SummaryRow
+from lrcli.views import SummaryRow
 from lrcli.schedule import CHUNK, Schedule
 from lrcli.selection import Run, Selection, StepList
 
@@ -47,26 +48,72 @@ def print_table(
         previous = run
 
 
-def print_summary_table(summary: Iterable[SummaryRow], *, caption: str) -> None:
-    """One line per segment: its first and last step shown, how many steps it spans, its rate."""
+def print_summary_table(summary: Iterable[SummaryRow], *, caption: str, every: int = 1) -> None:
+    """One line per phase: its first and last step shown, how many steps of the range it
+    covers (shown every `every`), its rate at both ends and its shape."""
     rows = [
         (
-            str(first),
-            "…" if last is None else str(last),
-            "…" if last is None else f"{last - first + 1:,}",
-            rate_text(lr),
+            str(row.first_step),
+            "…" if row.last_step is None else str(row.last_step),
+            "…" if row.last_step is None else f"{(row.last_step - row.first_step) // every + 1:,}",
+            rate_text(row.lr),
+            "…" if row.last_lr is None else rate_text(row.last_lr),
+            row.shape,
         )
-        for first, last, lr in summary
+        for row in summary
     ]
-    header = ("first_step", "last_step", "steps", "lr")
+    header = ("first_step", "last_step", "steps", "lr", "last_lr", "shape")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     console = Console(highlight=False, soft_wrap=True)
     console.print(Text(caption, style=_NOTE))
-    console.print(Text(_columns(header, widths), style="bold underline"))
-    for first, last, steps, rate in rows:
-        console.print(
-            Text.assemble((_columns((first, last, steps), widths), _STEP), "  ", (rate, _RATE))
+    lr_width = max(len(row[3]) for row in [header, *rows])
+    last_width = max(len(row[4]) for row in [header, *rows])
+    line = "{}  {:<%d}  {:<%d}  {}" % (lr_width, last_width)
+    console.print(
+        Text(
+            line.format(_columns(header[:3], widths), *header[3:]).rstrip(), style="bold underline"
         )
+    )
+    for first, last, steps, lr, last_lr, shape in rows:
+        console.print(
+            Text.assemble(
+                (_columns((first, last, steps), widths), _STEP),
+                "  ",
+                (f"{lr:<{lr_width}}", _RATE),
+                "  ",
+                (f"{last_lr:<{last_width}}", _RATE),
+                "  ",
+                (shape, _NOTE),
+            )
+        )
+
+
+def sample_rows() -> int:
+    """How many rows a sampled table has: a screenful."""
+    import shutil
+
+    return max(20, shutil.get_terminal_size((80, 40)).lines - 4)
+
+
+def print_sampled_table(
+    schedule: Schedule, steps: list[int], *, caption: str, every: int = 1
+) -> None:
+    """Chosen steps of a schedule whose rate changes at every step: each phase edge with the
+    steps either side and evenly spaced steps between; a gap is marked with ⋮."""
+    from lrcli.views import phases
+
+    rates = schedule(np.array(steps, dtype=np.int64)).tolist() if steps else []
+    width = max(len("step"), *(len(str(s)) for s in steps))
+    starts = {p.first: p.shape for p in phases(schedule, min(steps), max(steps))} if steps else {}
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(Text(caption, style=_NOTE))
+    console.print(Text(f"{'step':>{width}}  lr", style="bold underline"))
+    for i, (step, rate) in enumerate(zip(steps, rates, strict=True)):
+        if i and step - steps[i - 1] > every:
+            console.print(Text(f"{'⋮':>{width}}", style=_NOTE))
+        if i and step in starts:
+            console.print(Text(f"{'─' * width}  {starts[step]} from step {step}", style=_NOTE))
+        console.print(_row(step, rate, width))
 
 
 def _columns(cells: tuple[str, ...], widths: list[int]) -> str:

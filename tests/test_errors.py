@@ -81,8 +81,9 @@ CASES = [
     ),
     (
         B,
-        "give the rates: --values, or --init-value and --scales, or --base-lr, --milestones "
-        "and --gamma",
+        "give the schedule: a pasted call such as "
+        "'get_cosine_schedule_with_warmup(optimizer, 500, 10_000)', or --values (with "
+        "--boundaries), or --init-value and --scales, or --lr, --milestones and --gamma",
     ),
     (
         [*B, *V, "--init-value", "0.1"],
@@ -90,10 +91,10 @@ CASES = [
     ),
     (
         [*V, "--base-lr", "0.1", "--milestones", "5", "--gamma", "0.1"],
-        "--values and --base-lr/--milestones/--gamma are two ways to give the rates; use one",
+        "--values and --lr/--milestones/--gamma are two ways to give the rates; use one",
     ),
     ([*B, "--init-value", "0.1"], "--init-value also needs --scales"),
-    (["--base-lr", "0.1", "--milestones", "5"], "--base-lr/--milestones also needs --gamma"),
+    (["--base-lr", "0.1", "--milestones", "5"], "--lr/--milestones also needs --gamma"),
     (
         ["--base-lr", "0.1", "--milestones", "5", "--gamma", "0.1", *B],
         "--boundaries does not go with --milestones, which take its place",

@@ -55,8 +55,9 @@ SCHEDULES = [*HANDWRITTEN, *FROM_GOLDEN]
 def parse(args: list[str]) -> PiecewiseConstant:
     """The schedule `lrcli show ARGS` would build."""
     params = show.make_context("show", list(args)).params
-    names = ("boundaries", "values", "init_value", "scales", "base_lr", "milestones", "gamma")
-    return build_schedule(**{n: params[n] for n in (*names, "convention", "dtype")})
+    names = ("boundaries", "values", "init_value", "scales", "milestones", "gamma")
+    parts = {n: params[n] for n in (*names, "convention", "dtype")}
+    return build_schedule(base_lr=params["lr"], **parts)
 
 
 def probes(schedule: PiecewiseConstant) -> list[int]:

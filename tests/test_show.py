@@ -109,20 +109,23 @@ def test_largest_step(lrcli: Lrcli) -> None:
 
 
 SUMMARY = {
-    "csv": "first_step,last_step,lr\n0,5,0.1\n6,10,0.05\n11,15,0.01\n16,,0.001\n",
+    "csv": (
+        "first_step,last_step,lr,last_lr,shape\n0,5,0.1,0.1,constant\n6,10,0.05,0.05,constant\n"
+        "11,15,0.01,0.01,constant\n16,,0.001,0.001,constant\n"
+    ),
     "json": (
         "[\n"
-        '  {"first_step": 0, "last_step": 5, "lr": 0.1},\n'
-        '  {"first_step": 6, "last_step": 10, "lr": 0.05},\n'
-        '  {"first_step": 11, "last_step": 15, "lr": 0.01},\n'
-        '  {"first_step": 16, "last_step": null, "lr": 0.001}\n'
+        '  {"first_step": 0, "last_step": 5, "lr": 0.1, "last_lr": 0.1, "shape": "constant"},\n'
+        '  {"first_step": 6, "last_step": 10, "lr": 0.05, "last_lr": 0.05, "shape": "constant"},\n'
+        '  {"first_step": 11, "last_step": 15, "lr": 0.01, "last_lr": 0.01, "shape": "constant"},\n'
+        '  {"first_step": 16, "last_step": null, "lr": 0.001, "last_lr": 0.001, "shape": "constant"}\n'
         "]\n"
     ),
     "jsonl": (
-        '{"first_step": 0, "last_step": 5, "lr": 0.1}\n'
-        '{"first_step": 6, "last_step": 10, "lr": 0.05}\n'
-        '{"first_step": 11, "last_step": 15, "lr": 0.01}\n'
-        '{"first_step": 16, "last_step": null, "lr": 0.001}\n'
+        '{"first_step": 0, "last_step": 5, "lr": 0.1, "last_lr": 0.1, "shape": "constant"}\n'
+        '{"first_step": 6, "last_step": 10, "lr": 0.05, "last_lr": 0.05, "shape": "constant"}\n'
+        '{"first_step": 11, "last_step": 15, "lr": 0.01, "last_lr": 0.01, "shape": "constant"}\n'
+        '{"first_step": 16, "last_step": null, "lr": 0.001, "last_lr": 0.001, "shape": "constant"}\n'
     ),
 }
 
@@ -134,14 +137,18 @@ def test_summary_has_one_row_per_segment_with_an_open_end(lrcli: Lrcli, fmt: str
 
 def test_summary_is_clipped_to_the_range_and_closed_by_last(lrcli: Lrcli) -> None:
     out = ok(lrcli("show", *EXAMPLE, "--summary", "--first", "3", "--last", "1000000000000"))
-    assert (
-        out == "first_step,last_step,lr\n3,5,0.1\n6,10,0.05\n11,15,0.01\n16,1000000000000,0.001\n"
+    assert out == (
+        "first_step,last_step,lr,last_lr,shape\n3,5,0.1,0.1,constant\n6,10,0.05,0.05,constant\n"
+        "11,15,0.01,0.01,constant\n16,1000000000000,0.001,0.001,constant\n"
     )
 
 
 def test_summary_with_every_gives_the_steps_shown(lrcli: Lrcli) -> None:
     out = ok(lrcli("show", *EXAMPLE, "--summary", "--every", "4", "--last", "20"))
-    assert out == "first_step,last_step,lr\n0,4,0.1\n8,8,0.05\n12,12,0.01\n16,20,0.001\n"
+    assert out == (
+        "first_step,last_step,lr,last_lr,shape\n0,4,0.1,0.1,constant\n8,8,0.05,0.05,constant\n"
+        "12,12,0.01,0.01,constant\n16,20,0.001,0.001,constant\n"
+    )
 
 
 TABLE = """\
@@ -194,11 +201,11 @@ def test_short_table_is_never_collapsed(lrcli: Lrcli) -> None:
 def test_summary_table(lrcli: Lrcli) -> None:
     out = ok(lrcli("show", *EXAMPLE, "--summary", "--format", "table"))
     assert out.splitlines()[1:] == [
-        "first_step  last_step  steps  lr",
-        "         0          5      6  0.1",
-        "         6         10      5  0.05",
-        "        11         15      5  0.01",
-        "        16          …      …  0.001",
+        "first_step  last_step  steps  lr     last_lr  shape",
+        "         0          5      6  0.1    0.1      constant",
+        "         6         10      5  0.05   0.05     constant",
+        "        11         15      5  0.01   0.01     constant",
+        "        16          …      …  0.001  0.001    constant",
     ]
 
 

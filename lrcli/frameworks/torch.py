@@ -611,6 +611,14 @@ class SequentialLR(TorchScheduler):
                 out[mine] = child(steps[mine] - self.starts[i])
         return out
 
+    def closed_variant(self) -> Phased | None:
+        children = [c.closed_variant() or c for c in self.children]
+        if all(c is o for c, o in zip(children, self.children, strict=True)):
+            return None
+        variant = copy.copy(self)
+        variant.children = children  # type: ignore[assignment]
+        return variant
+
     def _spans(self, first: int, last: int) -> Iterator[tuple[int, TorchScheduler, int, int]]:
         ends = [*(m - 1 for m in self.milestones), MAX_STEP]
         for start, end, child in zip(self.starts, ends, self.children, strict=True):
@@ -639,14 +647,18 @@ class SequentialLR(TorchScheduler):
 
     def notes(self, first: int, last: int) -> Iterator[str]:
         for i, milestone in enumerate(self.milestones):
-            if first <= milestone <= last and milestone > 0:
-                before, after = self(np.array([milestone - 1, milestone], dtype=np.int64))
-                if before != after:
-                    yield (
-                        f"SequentialLR jumps at milestone {milestone}: "
-                        f"{before!r} -> {after!r}, because {self.children[i + 1].api} starts "
-                        "again from the optimizer's initial lr"
-                    )
+            if not first <= milestone <= last or milestone == 0:
+                continue
+            # What the previous child would give at the milestone, against what the next does.
+            step = np.array([milestone - self.starts[i]], dtype=np.int64)
+            before = float(self.children[i](step)[0])
+            after = float(self.children[i + 1](np.zeros(1, dtype=np.int64))[0])
+            if abs(after - before) > 1e-6 * max(abs(after), abs(before)):
+                yield (
+                    f"SequentialLR jumps at milestone {milestone}: {self.children[i].api} would "
+                    f"give {before!r} there, and {self.children[i + 1].api} starts from "
+                    f"{after!r} (each child starts again from the optimizer's initial lr)"
+                )
 
 
 class ChainedScheduler(Walk, TorchScheduler):
