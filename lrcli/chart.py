@@ -7,6 +7,7 @@ rate, for any range: the chart is drawn from the segments, never from every step
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -103,11 +104,30 @@ class Chart(NamedTuple):
 
 
 def chart(
-    segments: Sequence[Segment], first: int, last: int, *, width: int, height: int, log: bool
+    segments: Sequence[Segment],
+    first: int,
+    last: int,
+    *,
+    width: int,
+    height: int,
+    log: bool,
+    marks: Sequence[int] | None = None,
 ) -> Chart:
-    """A chart `width` characters wide with `height` rows of plot, for `first..last`."""
+    """A chart `width` characters wide with `height` rows of plot, for `first..last`.
+
+    `marks` are the steps to tick on the axis, with rate labels for their levels (a smooth
+    schedule's phase edges); by default every segment's first step.
+    """
+    if marks is None:
+        marks = [s.first for s in segments[1:]]
+        levels = [s.rate for s in segments]
+    else:
+        starts = [s.first for s in segments]
+        at = [segments[max(0, bisect.bisect_right(starts, m) - 1)].rate for m in (first, *marks)]
+        rates = [s.rate for s in segments]
+        levels = [*at, min(rates), max(rates)]
     # Four significant digits: the chart is for seeing; `lrcli show` gives the exact rates.
-    labels = {s.rate: f"{s.rate:.4g}" for s in segments}
+    labels = {rate: f"{rate:.4g}" for rate in levels}
     margin = max(len(text) for text in labels.values()) + 2
     columns = width - margin
     axes = axes_for(segments, first, last, columns * 2, height * 4, log=log)
@@ -121,10 +141,10 @@ def chart(
         for row, line in enumerate(lines)
     ]
     plot.insert(0, f"{'lr':>{margin - 2}} ╷")
-    return Chart(margin, plot, _step_axis(segments, axes, margin, columns), axes)
+    return Chart(margin, plot, _step_axis(marks, axes, margin, columns), axes)
 
 
-def _step_axis(segments: Sequence[Segment], axes: Axes, margin: int, columns: int) -> list[str]:
+def _step_axis(marks: Sequence[int], axes: Axes, margin: int, columns: int) -> list[str]:
     """The axis line with a tick under each edge, and the steps where each rate starts."""
     ticks = ["─"] * columns
     width = margin + columns
@@ -140,10 +160,10 @@ def _step_axis(segments: Sequence[Segment], axes: Axes, margin: int, columns: in
             free = at + len(text) + 2
 
     place(str(axes.first), margin - 1)
-    for segment in segments[1:]:
-        column = axes.x(segment.first) // 2
+    for mark in marks:
+        column = axes.x(mark) // 2
         ticks[min(column, columns - 1)] = "┴"
-        place(str(segment.first), margin + column)
+        place(str(mark), margin + column)
     place(str(axes.last), width - len(str(axes.last)))
     axis = " " * (margin - 1) + "└" + "".join(ticks)
     return [axis, "".join(labels).rstrip(), f"{'step':>{margin + columns}}"]
@@ -158,6 +178,7 @@ def print_chart(
     log: bool,
     width: int | None,
     height: int,
+    marks: Sequence[int] | None = None,
 ) -> None:
     """Draw the chart on stdout with rich: coloured on a terminal, plain text when piped."""
     from rich.console import Console
@@ -165,7 +186,13 @@ def print_chart(
 
     console = Console(highlight=False, soft_wrap=True)
     drawn = chart(
-        segments, span.first, span.last, width=width or console.width, height=height, log=log
+        segments,
+        span.first,
+        span.last,
+        width=width or console.width,
+        height=height,
+        log=log,
+        marks=marks,
     )
     if title:
         console.print(Text(title, style="bold"))

@@ -235,7 +235,7 @@ def _pasted(text: str, lr: float | None, parts: dict[str, Any], closed_form: boo
     except ScheduleError as e:
         if e.field == "lr":
             raise click.UsageError(str(e)) from None
-        raise click.BadParameter(str(e), param_hint=["'SCHEDULE'"]) from None
+        raise click.BadParameter(str(e), param_hint="'SCHEDULE'") from None
     schedule = built.schedule
     if lr is not None and not built.lr_used:
         _warn(f"--lr is ignored: {built.api} sets the rate itself")
@@ -464,7 +464,7 @@ def export_command(schedule: Schedule, target: str) -> None:
         raise click.BadParameter(
             f"exporting {name} is not supported yet: lrcli exports piecewise-constant "
             "schedules (--boundaries/--values and their kin) for now",
-            param_hint=["'SCHEDULE'"],
+            param_hint="'SCHEDULE'",
         )
     snippet = export(schedule, target)
     if snippet.mismatches:
@@ -562,6 +562,7 @@ def plot(
             log=log,
             width=width,
             height=height or 12,
+            marks=views.edges(schedule, span.first, span.last),
         )
 
 

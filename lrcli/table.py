@@ -7,6 +7,7 @@ of one rate is cut to its first step, a line saying how many steps it covers, it
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 import numpy as np
@@ -88,6 +89,9 @@ def print_summary_table(summary: Iterable[SummaryRow], *, caption: str, every: i
         )
 
 
+_SAMPLED = "phase edges and evenly spaced steps between (--all-rows for every step)"
+
+
 def sample_rows() -> int:
     """How many rows a sampled table has: a screenful."""
     import shutil
@@ -99,7 +103,7 @@ def print_sampled_table(
     schedule: Schedule, steps: list[int], *, caption: str, every: int = 1
 ) -> None:
     """Chosen steps of a schedule whose rate changes at every step: each phase edge with the
-    steps either side and evenly spaced steps between; a gap is marked with ⋮."""
+    steps either side and evenly spaced steps between, each phase's start marked."""
     from lrcli.views import phases
 
     rates = schedule(np.array(steps, dtype=np.int64)).tolist() if steps else []
@@ -107,10 +111,10 @@ def print_sampled_table(
     starts = {p.first: p.shape for p in phases(schedule, min(steps), max(steps))} if steps else {}
     console = Console(highlight=False, soft_wrap=True)
     console.print(Text(caption, style=_NOTE))
+    if any(b - a > every for a, b in itertools.pairwise(steps)):
+        console.print(Text(_SAMPLED, style=_NOTE))
     console.print(Text(f"{'step':>{width}}  lr", style="bold underline"))
     for i, (step, rate) in enumerate(zip(steps, rates, strict=True)):
-        if i and step - steps[i - 1] > every:
-            console.print(Text(f"{'⋮':>{width}}", style=_NOTE))
         if i and step in starts:
             console.print(Text(f"{'─' * width}  {starts[step]} from step {step}", style=_NOTE))
         console.print(_row(step, rate, width))

@@ -100,6 +100,20 @@ def sample_steps(schedule: Schedule, selection: Selection, rows: int) -> list[in
     return [first + i * every for i in sorted(picked)]
 
 
+def edges(schedule: Schedule, first: int, last: int) -> list[int] | None:
+    """The steps where a smooth schedule's phases start within `first..last`, for a chart's
+    axis; None for a stepped schedule, whose segments mark themselves."""
+    if not changes_every_step(schedule, first, last):
+        return None
+    starts = []
+    for phase in phases(schedule, first, last):
+        if phase.first > first:
+            starts.append(phase.first)
+        if len(starts) > 200:
+            break
+    return starts
+
+
 def drawn_segments(schedule: Schedule, first: int, last: int, columns: int) -> list[Segment]:
     """What a chart draws: the segments of a stepped schedule, or of a smooth one sampled at
     every phase edge and at `columns` points, each sample held until the next."""

@@ -47,7 +47,18 @@ def parse(text: str, *, lr: float | None = None) -> Schedule:
 
 
 def build(text: str, *, lr: float | None = None) -> Built:
-    call = parse_call(text)
+    try:
+        call = parse_call(text)
+    except CallError:
+        # A call lrcli refuses whatever its arguments (LambdaLR's lambda) says why first.
+        name = text.strip().split("(", 1)[0].strip()
+        if name.replace(".", "").replace("_", "").isalnum() and "(" in text:
+            try:
+                resolve(name)
+            except CallError as refused:
+                if not str(refused).startswith(repr(name)):
+                    raise refused from None
+        raise
     opt = Optimizer(lr)
     schedule = _build(call, opt)
     if not isinstance(schedule, Schedule):

@@ -163,7 +163,7 @@ class CosineWithWarmup(_Decay):
 def _rises_again(schedule: _Decay, last: int) -> Iterator[str]:
     after = schedule.settle
     if last > after:
-        here, then = schedule(np.array([after, after + 1], dtype=np.int64))
+        here, then = schedule(np.array([after, after + 1], dtype=np.int64)).tolist()
         if then > here:
             yield (
                 f"{schedule.api} does not stop at num_training_steps={schedule.total}: "
