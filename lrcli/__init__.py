@@ -30,7 +30,6 @@ def parse(text: str, *, lr: float | None = None) -> Schedule:
 
 
 __all__ = [
-    "parse",
     "CHUNK",
     "MAX_STEP",
     "Convention",
@@ -46,5 +45,6 @@ __all__ = [
     "StepList",
     "StepRange",
     "Walk",
+    "parse",
     "selection_from",
 ]

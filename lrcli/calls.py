@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 from lrcli.schedule import ScheduleError
 
@@ -40,9 +40,18 @@ class Call(NamedTuple):
     source: str
 
 
-Value = Union[
-    int, float, str, bool, None, list[Any], tuple[Any, ...], dict[Any, Any], Call, Placeholder
-]
+Value = (
+    int
+    | float
+    | str
+    | bool
+    | None
+    | list[Any]
+    | tuple[Any, ...]
+    | dict[Any, Any]
+    | Call
+    | Placeholder
+)
 
 PLACEHOLDERS = frozenset({"optimizer", "global_step"})
 
@@ -72,8 +81,12 @@ def parse_call(text: str) -> Call:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as e:
+        if "Exceeds the limit" in e.msg:
+            raise CallError(f"{clip(source)!r} has a number too long to read") from None
         where = f" at column {e.offset}" if e.offset else ""
-        raise CallError(f"{clip(source)!r} is not a Python call: {e.msg}{where}") from None
+        raise CallError(
+            f"{clip(source)!r} is not a Python call: {clip(e.msg, 60)}{where}"
+        ) from None
     except (ValueError, RecursionError, MemoryError) as e:
         raise CallError(f"{clip(source)!r} cannot be read: {clip(str(e), 80)}") from None
     if not isinstance(tree.body, ast.Call):
@@ -137,7 +150,7 @@ class _Reader:
     def value(self, node: ast.expr) -> Value:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, (bool, int, float, str)) or node.value is None:
-                return node.value  # type: ignore[no-any-return]
+                return node.value
             raise CallError(f"{clip(self.text(node))!r} is not a value a schedule takes")
         if isinstance(node, ast.Call):
             return self.call(node)

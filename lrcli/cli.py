@@ -18,8 +18,8 @@ from lrcli.export import TARGETS, export
 from lrcli.figure import EXTRA as PLOT_EXTRA
 from lrcli.params import NUMBER, NUMBERS, SIZE, STEP, STEPS
 from lrcli.schedule import MAX_STEP, Convention, Dtype, PiecewiseConstant, Schedule, ScheduleError
-from lrcli.smooth import Phased
 from lrcli.selection import Selection, StepList, StepRange, selection_from
+from lrcli.smooth import Phased
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -398,10 +398,9 @@ def show(
             from lrcli import table  # rich loads only for a person at a terminal
 
             if summary:
-                table.print_summary_table(
-                    rows, caption=schedule.description, every=getattr(selection, "every", 1)
-                )
-            elif not all_rows and _smooth(schedule, selection):
+                every = selection.every if isinstance(selection, StepRange) else 1
+                table.print_summary_table(rows, caption=schedule.description, every=every)
+            elif not all_rows and isinstance(selection, StepRange) and _smooth(schedule, selection):
                 steps = views.sample_steps(schedule, selection, table.sample_rows())
                 table.print_sampled_table(
                     schedule, steps, caption=schedule.description, every=selection.every

@@ -120,7 +120,8 @@ class Phased(Schedule):
             yield from super().segments(first, last)
             return
         phases = list(self.phases(first, last))
-        rates = self(np.array([p.first for p in phases], dtype=np.int64)) if phases else []
+        firsts = np.array([p.first for p in phases], dtype=np.int64)
+        rates = self(firsts).tolist() if phases else []
         for phase, rate in zip(phases, rates, strict=True):
             yield Segment(phase.first, phase.last, float(rate), phase.final)
 
@@ -156,7 +157,7 @@ class Walk(Phased):
 
     @abstractmethod
     def advance(self, before: float, first: int, count: int) -> Floats:
-        """The rates at positions `first..first+count-1` (first >= 1), given `before` at `first - 1`."""
+        """The rates at positions `first..first+count-1` (first >= 1), `before` at `first - 1`."""
 
     def closed(self, steps: Steps) -> Floats:
         """The framework's closed form (torch's `_get_closed_form_lr`) at each step."""
@@ -256,7 +257,7 @@ def product_walk(before: float, factors: Floats) -> Floats:
 
 def affine_walk(before: float, ratios: Iterable[float], low: float) -> Floats:
     """`lr = ratio * (lr - low) + low` step by step: a recursion numpy cannot reorder."""
-    out = []
+    out: list[float] = []
     append = out.append
     lr = before
     for ratio in ratios:

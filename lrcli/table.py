@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.text import Text
 
 from lrcli.encode import rate_text
-from lrcli.views import SummaryRow
 from lrcli.schedule import CHUNK, Schedule
 from lrcli.selection import Run, Selection, StepList
+from lrcli.views import SummaryRow
 
 TABLE_ROWS = 200
 """More rows than this and long runs collapse (unless every row is asked for)."""
@@ -69,12 +69,8 @@ def print_summary_table(summary: Iterable[SummaryRow], *, caption: str, every: i
     console.print(Text(caption, style=_NOTE))
     lr_width = max(len(row[3]) for row in [header, *rows])
     last_width = max(len(row[4]) for row in [header, *rows])
-    line = "{}  {:<%d}  {:<%d}  {}" % (lr_width, last_width)
-    console.print(
-        Text(
-            line.format(_columns(header[:3], widths), *header[3:]).rstrip(), style="bold underline"
-        )
-    )
+    head = f"{_columns(header[:3], widths)}  {header[3]:<{lr_width}}  {header[4]:<{last_width}}"
+    console.print(Text(f"{head}  {header[5]}", style="bold underline"))
     for first, last, steps, lr, last_lr, shape in rows:
         console.print(
             Text.assemble(

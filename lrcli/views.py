@@ -27,7 +27,7 @@ def phases(schedule: Schedule, first: int, last: int) -> Iterator[Phase]:
 
 
 def goes_on(schedule: Schedule, step: int) -> Phase:
-    """The whole phase that holds `step`, from `step` on (its `last` is MAX_STEP if it never ends)."""
+    """The phase that holds `step`, from `step` on (`last` is MAX_STEP if it never ends)."""
     return next(iter(phases(schedule, step, MAX_STEP)))
 
 

@@ -118,14 +118,16 @@ SUMMARY = {
         '  {"first_step": 0, "last_step": 5, "lr": 0.1, "last_lr": 0.1, "shape": "constant"},\n'
         '  {"first_step": 6, "last_step": 10, "lr": 0.05, "last_lr": 0.05, "shape": "constant"},\n'
         '  {"first_step": 11, "last_step": 15, "lr": 0.01, "last_lr": 0.01, "shape": "constant"},\n'
-        '  {"first_step": 16, "last_step": null, "lr": 0.001, "last_lr": 0.001, "shape": "constant"}\n'
+        '  {"first_step": 16, "last_step": null, "lr": 0.001, "last_lr": 0.001, '
+        '"shape": "constant"}\n'
         "]\n"
     ),
     "jsonl": (
         '{"first_step": 0, "last_step": 5, "lr": 0.1, "last_lr": 0.1, "shape": "constant"}\n'
         '{"first_step": 6, "last_step": 10, "lr": 0.05, "last_lr": 0.05, "shape": "constant"}\n'
         '{"first_step": 11, "last_step": 15, "lr": 0.01, "last_lr": 0.01, "shape": "constant"}\n'
-        '{"first_step": 16, "last_step": null, "lr": 0.001, "last_lr": 0.001, "shape": "constant"}\n'
+        '{"first_step": 16, "last_step": null, "lr": 0.001, "last_lr": 0.001, '
+        '"shape": "constant"}\n'
     ),
 }
 

@@ -100,7 +100,7 @@ def _unknown(name: str) -> str:
 
 
 def _build(call: Call, opt: Optimizer) -> Any:
-    framework, function = resolve(call.name)
+    _, function = resolve(call.name)
     api = call.name.rsplit(".", 1)[-1]
     args = tuple(_value(v, opt) for v in call.args)
     kwargs = tuple((k, _value(v, opt)) for k, v in call.kwargs)

@@ -98,7 +98,7 @@ def number(api: str, name: str, value: Any) -> float:
     if isinstance(value, int):
         if abs(value) > 2**1023:
             raise CallError(f"{api}: {name}={_shown(value)} overflows a float")
-        return value  # type: ignore[return-value]  # kept an int: int and float differ in Python
+        return value  # kept an int: int and float differ in Python
     if not math.isfinite(value):
         raise CallError(f"{api}: {name}={_shown(value)} must be a finite number")
     return value

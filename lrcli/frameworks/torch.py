@@ -9,8 +9,8 @@ other floats. lrcli walks the recursion (`Walk`); `closed_form=True` answers wit
 
 from __future__ import annotations
 
-import bisect
 import copy
+import itertools
 import math
 from abc import abstractmethod
 from collections import Counter
@@ -58,7 +58,7 @@ class TorchScheduler(Phased):
         return self
 
     def closed_start(self) -> float:
-        """The rate at step 0 by torch's `_update_lr(0)`, which SequentialLR calls at a milestone."""
+        """The rate at step 0 by torch's `_update_lr(0)`: how SequentialLR starts a child."""
         return float(self(np.zeros(1, dtype=np.int64))[0])
 
 
@@ -139,7 +139,8 @@ class StepLR(_Product):
 
     def closed(self, steps: Steps) -> Floats:
         # base_lr * self.gamma ** (self.last_epoch // self.step_size)
-        return self.base_lr * np.float_power(self.gamma, (steps // self.step_size).astype(float))
+        count = (steps // self.step_size).astype(float)
+        return np.asarray(self.base_lr * np.float_power(self.gamma, count), dtype=np.float64)
 
     def phases(self, first: int = 0, last: int = MAX_STEP) -> Iterator[Phase]:
         k = first // self.step_size
@@ -175,7 +176,7 @@ class MultiStepLR(_Product):
     def closed(self, steps: Steps) -> Floats:
         every = np.array(sorted(self.counts.elements()), dtype=np.int64)
         count = np.searchsorted(every, steps, side="right").astype(float)
-        return self.base_lr * np.float_power(self.gamma, count)
+        return np.asarray(self.base_lr * np.float_power(self.gamma, count), dtype=np.float64)
 
     @property
     def settles(self) -> int:
@@ -281,7 +282,8 @@ class ExponentialLR(_Product):
         return np.full(len(events), self.gamma, dtype=np.float64)
 
     def closed(self, steps: Steps) -> Floats:
-        return self.base_lr * np.float_power(self.gamma, steps.astype(float))
+        power = np.float_power(self.gamma, steps.astype(float))
+        return np.asarray(self.base_lr * power, dtype=np.float64)
 
     def phases(self, first: int = 0, last: int = MAX_STEP) -> Iterator[Phase]:
         shape = "constant" if self.gamma == 1 else "exponential"
@@ -334,7 +336,7 @@ class CosineAnnealingLR(Walk, TorchScheduler):
 
     api = "CosineAnnealingLR"
 
-    def __init__(self, base_lr: float, T_max: int, eta_min: float) -> None:  # noqa: N803
+    def __init__(self, base_lr: float, T_max: int, eta_min: float) -> None:
         TorchScheduler.__init__(self, base_lr)
         Walk.__init__(self)
         self.T_max, self.eta_min = T_max, eta_min
@@ -405,7 +407,7 @@ class CosineAnnealingWarmRestarts(TorchScheduler):
 
     api = "CosineAnnealingWarmRestarts"
 
-    def __init__(self, base_lr: float, T_0: int, T_mult: int, eta_min: float) -> None:  # noqa: N803
+    def __init__(self, base_lr: float, T_0: int, T_mult: int, eta_min: float) -> None:
         super().__init__(base_lr)
         self.T_0, self.T_mult, self.eta_min = T_0, T_mult, eta_min
         restarts, length, at = [0], T_0, T_0
@@ -535,11 +537,14 @@ class OneCycleLR(TorchScheduler):
     def notes(self, first: int, last: int) -> Iterator[str]:
         peak = self.plan[0][0] + 1
         if 0 < peak <= self.total and peak != math.floor(peak):
-            step = math.floor(self.plan[0][0])
-            rate = float(self.rates(np.array([max(step, 0)], dtype=np.int64))[0])
+            # The peak falls between two steps: the highest rate is one of them.
+            near = np.array([math.floor(peak) - 1, math.floor(peak)], dtype=np.int64)
+            values = self.rates(near).tolist()
+            best = int(np.argmax(values))
             yield (
                 f"OneCycleLR never reaches max_lr={self.max_lr!r}: pct_start * total_steps = "
-                f"{peak!r} is not a whole number, so the peak is {rate!r} at step {step}"
+                f"{peak!r} is not a whole number, so the highest rate is {values[best]!r} at "
+                f"step {int(near[best])}"
             )
 
 
@@ -567,7 +572,8 @@ class CyclicLR(TorchScheduler):
         if self.mode == "triangular":
             return self.base_lr + height * 1.0
         if self.mode == "triangular2":
-            return self.base_lr + height * (1 / np.float_power(2.0, cycle - 1))
+            halving = 1 / np.float_power(2.0, cycle - 1)
+            return np.asarray(self.base_lr + height * halving, dtype=np.float64)
         return self.base_lr + height * np.float_power(self.gamma, k)  # exp_range: per iteration
 
     def phases(self, first: int = 0, last: int = MAX_STEP) -> Iterator[Phase]:
@@ -774,14 +780,14 @@ def _polynomiallr(optimizer, total_iters=5, power=1.0, last_epoch=-1):  # type: 
     return PolynomialLR(_lr(optimizer, api), total, a.number(api, "power", power))
 
 
-def _cosineannealinglr(optimizer, T_max, eta_min=0.0, last_epoch=-1):  # type: ignore[no-untyped-def]  # noqa: N803
+def _cosineannealinglr(optimizer, T_max, eta_min=0.0, last_epoch=-1):  # type: ignore[no-untyped-def]
     api = "CosineAnnealingLR"
     a.start_at_zero(api, last_epoch)
     t_max = a.integer(api, "T_max", T_max, minimum=1)
     return CosineAnnealingLR(_lr(optimizer, api), t_max, a.number(api, "eta_min", eta_min))
 
 
-def _cosineannealingwarmrestarts(optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):  # type: ignore[no-untyped-def]  # noqa: N803
+def _cosineannealingwarmrestarts(optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):  # type: ignore[no-untyped-def]
     api = "CosineAnnealingWarmRestarts"
     a.start_at_zero(api, last_epoch)
     t_0 = a.integer(api, "T_0", T_0, minimum=1)
@@ -904,7 +910,7 @@ def _sequentiallr(optimizer, schedulers, milestones, last_epoch=-1):  # type: ig
             f"{api}: {len(children)} schedulers need {len(children) - 1} milestones, "
             f"and {len(steps)} were given"
         )
-    if any(b <= a_ for a_, b in zip(steps, steps[1:], strict=False)):
+    if any(b <= a_ for a_, b in itertools.pairwise(steps)):
         raise CallError(f"{api}: milestones={steps} must be in increasing order")
     return SequentialLR(opt.lr(api), children, steps)
 

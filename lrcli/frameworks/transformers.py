@@ -8,7 +8,7 @@ operation, including where Python divides two ints (correctly rounded) or compar
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -125,7 +125,7 @@ class _Decay(_Lambda):
         return self.settle
 
     def _progress(self, steps: Steps) -> Floats:
-        # float(current_step - num_warmup_steps) / float(max(1, num_training_steps - num_warmup_steps))
+        # float(current_step - W) / float(max(1, num_training_steps - W)), W the warmup steps
         return (steps - self.warmup).astype(np.float64) / float(max(1, self.total - self.warmup))
 
 
@@ -241,7 +241,7 @@ class HardRestarts(_Decay):
         return np.where(steps < self.warmup, _warmup(steps, self.warmup), decay)
 
     def restarts(self) -> list[int]:
-        """The steps where the cosine starts again: where cycles * progress passes a whole number."""
+        """The steps where the cosine starts again: cycles * progress passes a whole number."""
         found = []
         span = self.total - self.warmup
         for i in range(1, int(self.cycles)):
@@ -317,7 +317,6 @@ class InverseSqrt(_Lambda):
 
 class WarmupStableDecay(_Lambda):
     api = "get_wsd_schedule"
-    _shapes = {"linear": "linear", "cosine": "cosine", "1-sqrt": "1-sqrt"}
 
     def __init__(
         self,
@@ -561,7 +560,7 @@ def get_wsd_schedule(  # type: ignore[no-untyped-def]
     )
 
 
-_BY_TYPE = {
+_BY_TYPE: dict[str, Callable[..., Any]] = {
     "linear": get_linear_schedule_with_warmup,
     "cosine": get_cosine_schedule_with_warmup,
     "cosine_with_restarts": get_cosine_with_hard_restarts_schedule_with_warmup,
@@ -587,28 +586,18 @@ def get_scheduler(  # type: ignore[no-untyped-def]
     extra = scheduler_specific_kwargs or {}
     if not isinstance(extra, dict):
         raise CallError(f"{api}: scheduler_specific_kwargs must be a dict")
-    if kind == "constant":
-        return function(optimizer)
-    if num_warmup_steps is None:
-        raise CallError(f"{api}: {kind!r} needs num_warmup_steps")
-    if kind == "constant_with_warmup":
-        return function(optimizer, num_warmup_steps=num_warmup_steps)
-    if kind in ("inverse_sqrt",):
-        return function(optimizer, num_warmup_steps=num_warmup_steps, **extra)
-    if kind != "warmup_stable_decay" and num_training_steps is None:
-        raise CallError(f"{api}: {kind!r} needs num_training_steps")
-    keywords = tuple(extra.items())
-    bound = a.bind(
-        function.__name__,
-        function,
-        (optimizer,),
-        (
-            ("num_warmup_steps", num_warmup_steps),
-            ("num_training_steps", num_training_steps),
-            *keywords,
-        ),
-    )
-    return function(**bound)
+    keywords: list[tuple[str, Any]] = []
+    if kind != "constant":
+        if num_warmup_steps is None:
+            raise CallError(f"{api}: {kind!r} needs num_warmup_steps")
+        keywords.append(("num_warmup_steps", num_warmup_steps))
+    if kind not in ("constant", "constant_with_warmup", "inverse_sqrt"):
+        if num_training_steps is None and kind != "warmup_stable_decay":
+            raise CallError(f"{api}: {kind!r} needs num_training_steps")
+        keywords.append(("num_training_steps", num_training_steps))
+    if kind not in ("constant", "constant_with_warmup"):
+        keywords.extend(extra.items())
+    return function(**a.bind(function.__name__, function, (optimizer,), keywords))
 
 
 APIS = {
