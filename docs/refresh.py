@@ -30,7 +30,8 @@ IMAGE = re.compile(r"<!-- \$ (lrcli plot .*?) -->")
 
 def run(command: str) -> str:
     """What a person sees at a 100-column terminal: stdout and stderr as they come."""
-    runner = CliRunner(env={"FORCE_COLOR": None, "NO_COLOR": None, "COLUMNS": "100"})
+    env = {"FORCE_COLOR": None, "NO_COLOR": None, "COLUMNS": "100", "LINES": "30"}
+    runner = CliRunner(env=env)
     with mock.patch.object(cli_module, "stdout_is_terminal", lambda: True):
         result = runner.invoke(cli_module.cli, shlex.split(command)[1:])
     return result.output

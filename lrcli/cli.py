@@ -400,10 +400,11 @@ def show(
             if summary:
                 every = selection.every if isinstance(selection, StepRange) else 1
                 table.print_summary_table(rows, caption=schedule.description, every=every)
-            elif not all_rows and isinstance(selection, StepRange) and _smooth(schedule, selection):
+            elif not all_rows and _smooth(schedule, selection):
                 steps = views.sample_steps(schedule, selection, table.sample_rows())
+                every = selection.every if isinstance(selection, StepRange) else None
                 table.print_sampled_table(
-                    schedule, steps, caption=schedule.description, every=selection.every
+                    schedule, steps, caption=schedule.description, every=every
                 )
             else:
                 table.print_table(
@@ -418,7 +419,7 @@ def show(
 def _smooth(schedule: Schedule, selection: Selection) -> bool:
     """Whether the rate changes from step to step somewhere in the steps asked for."""
     if isinstance(selection, StepList):
-        return False
+        return views.changes_every_step(schedule, min(selection.values), max(selection.values))
     return views.changes_every_step(schedule, selection.first, selection.last)
 
 

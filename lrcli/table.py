@@ -96,10 +96,11 @@ def sample_rows() -> int:
 
 
 def print_sampled_table(
-    schedule: Schedule, steps: list[int], *, caption: str, every: int = 1
+    schedule: Schedule, steps: list[int], *, caption: str, every: int | None = 1
 ) -> None:
     """Chosen steps of a schedule whose rate changes at every step: each phase edge with the
-    steps either side and evenly spaced steps between, each phase's start marked."""
+    steps either side and evenly spaced steps between, each phase's start marked. With
+    `every` None the steps are a list the user gave, shown as given."""
     from lrcli.views import phases
 
     rates = schedule(np.array(steps, dtype=np.int64)).tolist() if steps else []
@@ -107,7 +108,7 @@ def print_sampled_table(
     starts = {p.first: p.shape for p in phases(schedule, min(steps), max(steps))} if steps else {}
     console = Console(highlight=False, soft_wrap=True)
     console.print(Text(caption, style=_NOTE))
-    if any(b - a > every for a, b in itertools.pairwise(steps)):
+    if every is not None and any(b - a > every for a, b in itertools.pairwise(steps)):
         console.print(Text(_SAMPLED, style=_NOTE))
     console.print(Text(f"{'step':>{width}}  lr", style="bold underline"))
     for i, (step, rate) in enumerate(zip(steps, rates, strict=True)):

@@ -20,7 +20,7 @@ GOLDEN = Path(os.environ.get("LRCLI_GOLDEN", GOLDEN_DIR / "piecewise.jsonl"))
 @pytest.fixture
 def runner() -> CliRunner:
     # Stable rendering: no forced colour, a fixed width.
-    return CliRunner(env={"FORCE_COLOR": None, "NO_COLOR": None, "COLUMNS": "80"})
+    return CliRunner(env={"FORCE_COLOR": None, "NO_COLOR": None, "COLUMNS": "80", "LINES": "40"})
 
 
 @pytest.fixture
