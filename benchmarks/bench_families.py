@@ -27,7 +27,10 @@ import numpy as np
 
 import lrcli
 
-COSINE = "get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=100_000, num_training_steps=10_000_000)"
+COSINE = (
+    "get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=100_000, "
+    "num_training_steps=10_000_000)"
+)
 ANNEAL = "CosineAnnealingLR(optimizer, T_max=1_000_000, eta_min=1e-5)"
 SHOW = [sys.executable, "-m", "lrcli", "show"]
 

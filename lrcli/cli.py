@@ -398,13 +398,15 @@ def show(
             from lrcli import table  # rich loads only for a person at a terminal
 
             if summary:
-                every = selection.every if isinstance(selection, StepRange) else 1
-                table.print_summary_table(rows, caption=schedule.description, every=every)
+                assert isinstance(selection, StepRange)
+                table.print_summary_table(rows, caption=schedule.description, every=selection.every)
             elif not all_rows and _smooth(schedule, selection):
                 steps = views.sample_steps(schedule, selection, table.sample_rows())
-                every = selection.every if isinstance(selection, StepRange) else None
                 table.print_sampled_table(
-                    schedule, steps, caption=schedule.description, every=every
+                    schedule,
+                    steps,
+                    caption=schedule.description,
+                    every=selection.every if isinstance(selection, StepRange) else None,
                 )
             else:
                 table.print_table(

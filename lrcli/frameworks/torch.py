@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from lrcli.calls import CallError
 from lrcli.frameworks import _args as a
@@ -355,23 +356,28 @@ class CosineAnnealingLR(Walk, TorchScheduler):
         # eta_min + (base_lr - eta_min) * (1 + cos(0)) / 2
         return self.eta_min + (self.base_lr - self.eta_min) * (1 + math.cos(0.0)) / 2
 
-    def advance(self, before: float, first: int, count: int) -> Floats:
-        k = first + np.arange(count, dtype=np.int64)
+    def updates(self, k: Steps) -> tuple[Floats, NDArray[np.bool_], float]:
+        """Each step's cos ratio, where torch adds instead (the ratio is x/0 there), and what."""
         kf, t = k.astype(np.float64), self.T_max
         with np.errstate(divide="ignore", invalid="ignore"):
             ratios = (1 + np.cos(np.pi * kf / t)) / (1 + np.cos(np.pi * (kf - 1) / t))
-        # At k = T_max + 1 + 2j T_max the ratio is x/0: torch adds instead.
-        bumps = np.flatnonzero((k - 1 - t) % (2 * t) == 0)
+        # group["lr"] + (base_lr - eta_min) * (1 - cos(pi / T_max)) / 2 at k = T_max + 1 + 2j T_max
+        rise = (self.base_lr - self.eta_min) * (1 - math.cos(math.pi / t)) / 2
+        return ratios, (k - 1 - t) % (2 * t) == 0, rise
+
+    def advance(self, before: float, first: int, count: int) -> Floats:
+        k = first + np.arange(count, dtype=np.int64)
+        ratios, bumped, rise = self.updates(k)
+        bumps = np.flatnonzero(bumped)
         if not len(bumps):
             return affine_walk(before, ratios.tolist(), self.eta_min)
-        rise = (self.base_lr - self.eta_min) * (1 - math.cos(math.pi / t)) / 2
         parts, lr, lo = [], before, 0
         for bump in [*bumps.tolist(), count]:
             part = affine_walk(lr, ratios[lo:bump].tolist(), self.eta_min)
             parts.append(part)
             lr = float(part[-1]) if len(part) else lr
             if bump < count:
-                lr = lr + rise  # group["lr"] + (base_lr - eta_min) * (1 - cos(pi / T_max)) / 2
+                lr = lr + rise
                 parts.append(np.array([lr]))
             lo = bump + 1
         return np.concatenate(parts)
@@ -668,11 +674,11 @@ class SequentialLR(TorchScheduler):
 
 
 class ChainedScheduler(Walk, TorchScheduler):
-    """Every child steps the same rate in turn, in list order: products of their factors."""
+    """Every child steps the same rate in turn, in list order (torch's ChainedScheduler.step)."""
 
     api = "ChainedScheduler"
 
-    def __init__(self, base_lr: float, children: Sequence[_Product]) -> None:
+    def __init__(self, base_lr: float, children: Sequence[TorchScheduler]) -> None:
         TorchScheduler.__init__(self, base_lr)
         Walk.__init__(self)
         self.children = list(children)
@@ -680,30 +686,69 @@ class ChainedScheduler(Walk, TorchScheduler):
     def start(self) -> float:
         lr = self.base_lr
         for child in self.children:  # each constructor applies its step 0 in turn
-            if child.initial is not None:
-                lr = lr * child.initial
+            if isinstance(child, _Product):
+                lr = lr if child.initial is None else lr * child.initial
+            elif not isinstance(child, CosineAnnealingLR):
+                lr = float(child(np.zeros(1, dtype=np.int64))[0])  # a closed form sets the rate
         return lr
 
     def advance(self, before: float, first: int, count: int) -> Floats:
         steps = first + np.arange(count, dtype=np.int64)
-        factors = np.stack([child.step_factors(steps) for child in self.children], axis=1)
-        return product_walk(before, factors.ravel())[len(self.children) - 1 :: len(self.children)]
+        products = [child for child in self.children if isinstance(child, _Product)]
+        if len(products) == len(self.children):
+            # Products only: the factors interleaved, rounded one after another as torch does.
+            factors = np.stack([c.step_factors(steps) for c in products], axis=1)
+            n = len(products)
+            return product_walk(before, factors.ravel())[n - 1 :: n]
+        return self._loop(before, steps)
+
+    def _loop(self, before: float, steps: Steps) -> Floats:
+        """One step at a time, each child's update in list order."""
+        updates: list[tuple[str, list[float], tuple[list[bool], float, float] | None]] = []
+        for child in self.children:
+            if isinstance(child, _Product):
+                updates.append(("mul", child.step_factors(steps).tolist(), None))
+            elif isinstance(child, CosineAnnealingLR):
+                ratios, bumps, rise = child.updates(steps)
+                updates.append(("cos", ratios.tolist(), (bumps.tolist(), rise, child.eta_min)))
+            else:
+                updates.append(("set", child(steps).tolist(), None))
+        out, lr = [], before
+        for i in range(len(steps)):
+            for kind, values, extra in updates:
+                if kind == "mul":
+                    lr = lr * values[i]
+                elif kind == "set":
+                    lr = values[i]
+                elif extra is not None:
+                    bumps, rise, eta = extra
+                    lr = lr + rise if bumps[i] else values[i] * (lr - eta) + eta
+            out.append(lr)
+        return np.array(out, dtype=np.float64)
 
     @property
     def settles(self) -> int:
-        return max(child.settle_step for child in self.children)
+        products = [child for child in self.children if isinstance(child, _Product)]
+        if len(products) == len(self.children):
+            return max(child.settle_step for child in products)
+        return MAX_STEP
 
     def phases(self, first: int = 0, last: int = MAX_STEP) -> Iterator[Phase]:
-        edges: set[int] = {first}
-        pieces = [list(child.phases(first, last)) for child in self.children]
-        for phases in pieces:
-            edges.update(p.first for p in phases)
-        starts = sorted(edges)
-        for lo, hi in zip(starts, [*(s - 1 for s in starts[1:]), last], strict=True):
-            shapes = {p.shape for phases in pieces for p in phases if p.first <= lo <= p.last}
-            moving = sorted(shapes - {"constant"})
+        """Phases end wherever a child's phase ends; lazily, for children that never stop."""
+        streams = [child.phases(first, last) for child in self.children]
+        current = [next(stream) for stream in streams]
+        lo = first
+        while lo <= last:
+            hi = min(p.last for p in current)
+            moving = sorted({p.shape for p in current} - {"constant"})
             shape = "constant" if not moving else moving[0] if len(moving) == 1 else "mixed"
             yield Phase(lo, hi, shape)
+            lo = hi + 1
+            if lo > last:
+                return
+            current = [
+                p if p.last >= lo else next(s) for p, s in zip(current, streams, strict=True)
+            ]
 
     @property
     def end(self) -> int:
@@ -918,11 +963,7 @@ def _sequentiallr(optimizer, schedulers, milestones, last_epoch=-1):  # type: ig
 def _chainedscheduler(schedulers, optimizer=None):  # type: ignore[no-untyped-def]
     api = "ChainedScheduler"
     children = _children(api, schedulers)
-    products = [c for c in children if isinstance(c, _Product)]
-    if len(products) != len(children):
-        odd = next(c for c in children if not isinstance(c, _Product))
-        raise CallError(f"{api}: lrcli does not model {odd.api} inside a ChainedScheduler yet")
-    return ChainedScheduler(products[0].base_lr, products)
+    return ChainedScheduler(children[0].base_lr, children)
 
 
 APIS = {
