@@ -709,11 +709,12 @@ class ChainedScheduler(Walk, TorchScheduler):
             if isinstance(child, _Product):
                 updates.append(("mul", child.step_factors(steps).tolist(), None))
             elif isinstance(child, CosineAnnealingLR):
-                ratios, bumps, rise = child.updates(steps)
-                updates.append(("cos", ratios.tolist(), (bumps.tolist(), rise, child.eta_min)))
+                ratios, bumped, rise = child.updates(steps)
+                updates.append(("cos", ratios.tolist(), (bumped.tolist(), rise, child.eta_min)))
             else:
                 updates.append(("set", child(steps).tolist(), None))
-        out, lr = [], before
+        out: list[float] = []
+        lr = before
         for i in range(len(steps)):
             for kind, values, extra in updates:
                 if kind == "mul":
