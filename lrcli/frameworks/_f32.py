@@ -11,15 +11,19 @@ denormal results flushed to zero (`ftz`), as TF kernels and XLA:CPU do.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from lrcli.smooth import Phase
+
 F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
 Ints = NDArray[np.int64]
+
+MAX_INT = 2**63 - 1
 
 TINY = float(np.finfo(np.float32).tiny)
 """2**-126: below it a float32 result is flushed to zero."""
@@ -138,3 +142,67 @@ def first_reaching(index: Callable[[Ints], Any], k: int, guess: int, lo: int, hi
         else:
             lo = mid + 1
     return lo
+
+
+def stair_starts(
+    index: Callable[[Ints], Any], guess: Callable[[Ints], Any], first: int, limit: int
+) -> Iterator[int]:
+    """The first step of each stair of the non-decreasing `index`, from the stair holding
+    `first` on, while below `limit`. `guess(ks)` gives the textbook first step of stairs ks.
+
+    Edges are checked a batch at a time on whole arrays (is the guess the first step of its
+    stair?); only where float32 moved an edge is it searched for step by step.
+    """
+    k = int(np.asarray(index(np.array([first], dtype=np.int64)))[0])
+    start = 0 if k <= int(np.asarray(index(np.zeros(1, dtype=np.int64)))[0]) else None
+    if start is None:
+        g = int(min(max(float(np.asarray(guess(np.array([k])))[0]), 0), limit))
+        start = first_reaching(index, k, g, 0, first)
+    yield start
+    batch = 256
+    while start < limit:
+        ks = np.arange(k + 1, k + 1 + batch, dtype=np.int64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            raw = np.asarray(guess(ks), dtype=np.float64)
+        far = ~(raw < limit)
+        g = np.where(far, limit, np.maximum(raw, 1)).astype(np.int64)
+        good = (np.asarray(index(g)) >= ks) & (np.asarray(index(g - 1)) < ks) & ~far
+        for kk, gg, ok, beyond in zip(
+            ks.tolist(), g.tolist(), good.tolist(), far.tolist(), strict=True
+        ):
+            if ok and gg > start:
+                step = gg
+            else:
+                step = first_reaching(index, kk, gg, start, limit)
+                if step <= start:  # the index skipped stair kk: it has no steps
+                    continue
+            if step > limit or (beyond and step >= limit):
+                return
+            start = step
+            yield step
+            if step >= limit:
+                return
+        k += batch
+        batch = min(batch * 4, 1 << 16)
+
+
+def stair_phases(
+    index: Callable[[Ints], Any],
+    guess: Callable[[Ints], Any],
+    first: int,
+    last: int,
+    shape: str,
+    limit: int,
+) -> Iterator[Phase]:
+    """One phase of `shape` per stair of `index` (see `stair_starts`) within first..last;
+    the stair that starts at or past `limit` goes on to `last`."""
+    starts = stair_starts(index, guess, first, min(limit, last + 1, MAX_INT))
+    start = next(starts)
+    for following in starts:
+        if following - 1 >= first:
+            yield Phase(max(start, first), min(following - 1, last), shape)
+        start = following
+        if start > last:
+            return
+    if start <= last:
+        yield Phase(max(start, first), last, shape)

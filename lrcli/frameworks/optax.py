@@ -307,14 +307,10 @@ def _stair_phases(
     stair: Any, begin: int, steps: int, clip: int, first: int, last: int
 ) -> Iterator[Phase]:
     """Constant phases between the staircase edges (found as jit computes them), up to `clip`."""
-    k = max(0, (first - begin) // steps)
-    start = 0 if k == 0 else f.first_reaching(stair, k, begin + k * steps, 0, INT32_MAX)
-    while start <= last and start < clip:
-        nxt = f.first_reaching(stair, k + 1, begin + (k + 1) * steps, start, INT32_MAX)
-        hi = min(nxt, clip) - 1
-        if hi >= first and hi >= start:
-            yield Phase(max(start, first), min(hi, last), "constant")
-        start, k = nxt, k + 1
+    if first < clip:
+        yield from f.stair_phases(
+            stair, lambda ks: begin + ks * steps, first, min(last, clip - 1), "constant", INT32_MAX
+        )
     if clip <= last:
         yield Phase(max(clip, first), last, "constant")
 
