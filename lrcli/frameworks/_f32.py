@@ -165,10 +165,10 @@ def stair_starts(
         with np.errstate(over="ignore", invalid="ignore"):
             raw = np.asarray(guess(ks), dtype=np.float64)
         far = ~(raw < limit)
-        g = np.where(far, limit, np.maximum(raw, 1)).astype(np.int64)
-        good = (np.asarray(index(g)) >= ks) & (np.asarray(index(g - 1)) < ks) & ~far
+        at: Ints = np.where(far, limit, np.maximum(raw, 1)).astype(np.int64)
+        good = (np.asarray(index(at)) >= ks) & (np.asarray(index(at - 1)) < ks) & ~far
         for kk, gg, ok, beyond in zip(
-            ks.tolist(), g.tolist(), good.tolist(), far.tolist(), strict=True
+            ks.tolist(), at.tolist(), good.tolist(), far.tolist(), strict=True
         ):
             if ok and gg > start:
                 step = gg

@@ -171,7 +171,7 @@ class PolynomialDecay(KerasSchedule):
 
     def value(self, s: F32) -> F32:
         init, end = f.scalar(self.init), f.scalar(self.end_value)
-        steps = f.scalar(self.steps)
+        steps: Any = f.scalar(self.steps)
         if self.cycle:
             steps = f.mul(steps, self.multiplier(s))
         else:
@@ -330,7 +330,7 @@ class CosineDecayRestarts(KerasSchedule):
 
     @property
     def end(self) -> int:
-        return min(MAX_STEP, math.ceil(self.nominal(3)))
+        return min(MAX_STEP, math.ceil(float(self.nominal(3))))
 
     def notes(self, first: int, last: int) -> Iterator[str]:
         yield from super().notes(first, last)
@@ -363,7 +363,7 @@ def _steps(api: str, name: str, value: Any) -> float:
     return steps
 
 
-def ExponentialDecay_(  # type: ignore[no-untyped-def]  # noqa: N802
+def ExponentialDecay_(  # type: ignore[no-untyped-def]
     initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"
 ):
     api = "ExponentialDecay"
@@ -375,7 +375,7 @@ def ExponentialDecay_(  # type: ignore[no-untyped-def]  # noqa: N802
     )
 
 
-def PolynomialDecay_(  # type: ignore[no-untyped-def]  # noqa: N802
+def PolynomialDecay_(  # type: ignore[no-untyped-def]
     initial_learning_rate,
     decay_steps,
     end_learning_rate=0.0001,
@@ -393,7 +393,7 @@ def PolynomialDecay_(  # type: ignore[no-untyped-def]  # noqa: N802
     )
 
 
-def InverseTimeDecay_(  # type: ignore[no-untyped-def]  # noqa: N802
+def InverseTimeDecay_(  # type: ignore[no-untyped-def]
     initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"
 ):
     api = "InverseTimeDecay"
@@ -405,7 +405,7 @@ def InverseTimeDecay_(  # type: ignore[no-untyped-def]  # noqa: N802
     )
 
 
-def CosineDecay_(  # type: ignore[no-untyped-def]  # noqa: N802
+def CosineDecay_(  # type: ignore[no-untyped-def]
     initial_learning_rate,
     decay_steps,
     alpha=0.0,
@@ -427,7 +427,7 @@ def CosineDecay_(  # type: ignore[no-untyped-def]  # noqa: N802
     )
 
 
-def CosineDecayRestarts_(  # type: ignore[no-untyped-def]  # noqa: N802
+def CosineDecayRestarts_(  # type: ignore[no-untyped-def]
     initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name="SGDRDecay"
 ):
     api = "CosineDecayRestarts"
@@ -444,7 +444,7 @@ def CosineDecayRestarts_(  # type: ignore[no-untyped-def]  # noqa: N802
 
 
 def piecewise(api: str, boundaries: Any, values: Any, convention: str) -> PiecewiseConstant:
-    """PiecewiseConstantDecay / tf piecewise_constant: a step equal to a boundary keeps the old value."""
+    """PiecewiseConstantDecay, tf piecewise_constant: a boundary step keeps the old value."""
     steps = a.integers(api, "boundaries", boundaries)
     if not isinstance(values, (list, tuple)):
         raise CallError(f"{api}: values={values!r} must be a list of rates")
@@ -457,7 +457,7 @@ def piecewise(api: str, boundaries: Any, values: Any, convention: str) -> Piecew
     return PiecewiseConstant(steps, rates, convention=convention, dtype="float32")
 
 
-def PiecewiseConstantDecay_(boundaries, values, name="PiecewiseConstant"):  # type: ignore[no-untyped-def]  # noqa: N802
+def PiecewiseConstantDecay_(boundaries, values, name="PiecewiseConstant"):  # type: ignore[no-untyped-def]
     return piecewise("PiecewiseConstantDecay", boundaries, values, "keras")
 
 
