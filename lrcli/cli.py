@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
 
 import click
+import numpy as np
 
 from lrcli import checks, formats, views
 from lrcli.encode import rate_text
@@ -427,18 +428,31 @@ def _smooth(schedule: Schedule, selection: Selection) -> bool:
 
 def _warnings(schedule: Schedule, selection: Selection, last_given: bool) -> None:
     """What the schedule silently does that is almost surely a mistake, on stderr."""
+    messages: list[str]
     if isinstance(schedule, PiecewiseConstant):
-        messages = checks.warnings(schedule, selection, last_given=last_given)
+        messages = list(checks.warnings(schedule, selection, last_given=last_given))
     elif isinstance(schedule, Phased):
         if isinstance(selection, StepList):
             first, last = min(selection.values), max(selection.values)
         else:
             first, last = selection.first, selection.last
-        messages = schedule.notes(first, last)
+        messages = list(schedule.notes(first, last))
+        if first == 0 and not any(m.startswith("step 0") for m in messages):
+            messages.extend(_starts_at_zero(schedule))
     else:
         return
     for message in messages:
         _warn(message)
+
+
+def _starts_at_zero(schedule: Phased) -> list[str]:
+    """A warmup from 0: the first update trains at rate 0, whatever the framework."""
+    phase = next(iter(schedule.phases(0, 0)))
+    if phase.constant or float(schedule(np.zeros(1, dtype=np.int64))[0]) != 0.0:
+        return []
+    return [
+        f"step 0 trains at rate 0.0: {schedule.api} starts from 0, so the first update does nothing"
+    ]
 
 
 @cli.command("export")

@@ -104,9 +104,22 @@ class OptaxSchedule(Phased):
         return f.widen(self.jit(np.minimum(steps, INT32_MAX)))
 
     def phases(self, first: int = 0, last: int = MAX_STEP) -> Iterator[Phase]:
-        yield from self.own_phases(first, min(last, INT32_MAX - 1))
-        if last >= INT32_MAX:
-            yield Phase(max(first, INT32_MAX), last, "constant")
+        held: Phase | None = None
+        for phase in self.own_phases(first, min(last, INT32_MAX - 1)):
+            if held is not None:
+                yield held
+            held = phase
+        if last < INT32_MAX:
+            if held is not None:
+                yield held
+            return
+        # The count stops at INT32_MAX: a constant phase there just goes on; else a new one.
+        if held is not None and held.constant and held.last == INT32_MAX - 1:
+            yield Phase(held.first, last, "constant")
+            return
+        if held is not None:
+            yield held
+        yield Phase(max(first, INT32_MAX), last, "constant")
 
     def own_end(self) -> int:
         return 0
