@@ -95,3 +95,11 @@ def test_completion_variable_is_the_console_scripts() -> None:
     # click names the variable after the program: _LRCLI_COMPLETE for the `lrcli` script.
     scripts = metadata.entry_points(group="console_scripts", name="lrcli")
     assert [s.value for s in scripts] == ["lrcli.cli:main"]
+
+
+@pytest.mark.parametrize("page", ["README.md", *sorted(p.name for p in DOCS.glob("*.md"))])
+def test_relative_links_resolve_as_on_github(page: str) -> None:
+    path = ROOT / page if page == "README.md" else DOCS / page
+    targets = re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", path.read_text())
+    local = [t for t in targets if not re.match(r"[a-z][a-z+.-]*:", t)]
+    assert [t for t in local if not (path.parent / t).exists()] == []
