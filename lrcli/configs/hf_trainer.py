@@ -71,7 +71,7 @@ def read(path: Path, data: Any, facts: Facts) -> Reading:
     warmup = _warmup(data, total, explain)
     optimizer = _args.Optimizer(lr)
     try:
-        schedule = transformers.get_scheduler(
+        schedule = transformers.APIS["get_scheduler"](
             kind,
             optimizer,
             num_warmup_steps=warmup,
@@ -100,7 +100,8 @@ def _count_updates(data: dict[str, Any], facts: Facts, explain: list[str]) -> in
     accum = _held_int(data, facts, "gradient_accumulation_steps", "grad_accum", 1)
     drop = bool(data.get("dataloader_drop_last", False))
     batches = samples // batch if drop else -(-samples // batch)
-    line = f"{samples:,} samples / {batch:,} per device = {_ratio(samples, batch)} -> {batches:,} batches"
+    line = f"{samples:,} samples / {batch:,} per device = {_ratio(samples, batch)}"
+    line += f" -> {batches:,} batches"
     line += " (last batch dropped)" if drop else " (last batch kept)"
     if world > 1:
         per = batches // world if drop or batches % world == 0 else batches // world + 1
@@ -109,13 +110,14 @@ def _count_updates(data: dict[str, Any], facts: Facts, explain: list[str]) -> in
         per = batches
     updates = max(per // accum + int(per % accum > 0), 1)
     if accum > 1:
-        line += f"; / {accum} accumulation = {_ratio(per, accum)} -> {updates:,} updates per epoch (rounded up)"
+        line += f"; / {accum} accumulation = {_ratio(per, accum)} -> {updates:,} updates per epoch"
+        line += " (rounded up)"
     else:
         line += f"; {updates:,} updates per epoch"
     total = math.ceil(epochs * updates)
     line += f"; x {epochs:g} epochs = {total:,} steps"
     explain.append(line)
-    return total
+    return int(total)
 
 
 def _held_int(data: dict[str, Any], facts: Facts, key: str, fact: str, default: int) -> int:
@@ -125,7 +127,7 @@ def _held_int(data: dict[str, Any], facts: Facts, key: str, fact: str, default: 
         value = facts.get(fact, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ScheduleError(FIELD, f"{key} = {clip(repr(value))} must be a whole number >= 1")
-    return value
+    return int(value)
 
 
 def _ratio(a: int, b: int) -> str:
@@ -144,7 +146,7 @@ def _warmup(data: dict[str, Any], total: int, explain: list[str]) -> int:
             "(rounded up; transformers 5 refuses warmup_ratio: write warmup_steps: "
             f"{ratio:g})"
         )
-        return warmup
+        return int(warmup)
     if steps >= 1:
         return int(steps)
     warmup = math.ceil(total * steps)
@@ -152,4 +154,4 @@ def _warmup(data: dict[str, Any], total: int, explain: list[str]) -> int:
         explain.append(
             f"warmup {steps:g} of {total:,} = {total * steps!r} -> {warmup:,} steps (rounded up)"
         )
-    return warmup
+    return int(warmup)

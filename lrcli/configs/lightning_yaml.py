@@ -33,10 +33,8 @@ def read(path: Path, data: Any, facts: Facts) -> Reading:
     if name not in torch.APIS:
         if name in torch.REFUSED:
             raise ScheduleError(FIELD, f"lr_scheduler {name}: {torch.REFUSED[name]}")
-        raise ScheduleError(
-            FIELD,
-            f"lr_scheduler {clip(repr(block.get('class_path')))} is not a torch scheduler lrcli knows",
-        )
+        where = clip(repr(block.get("class_path")))
+        raise ScheduleError(FIELD, f"lr_scheduler {where} is not a torch scheduler lrcli knows")
     optimizer_block = data.get("optimizer") or {}
     file_lr = (optimizer_block.get("init_args") or {}).get("lr")
     lr = (

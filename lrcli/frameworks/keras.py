@@ -461,7 +461,7 @@ def PiecewiseConstantDecay_(boundaries, values, name="PiecewiseConstant"):  # ty
     return piecewise("PiecewiseConstantDecay", boundaries, values, "keras")
 
 
-APIS = {
+APIS: dict[str, Callable[..., Any]] = {
     "ExponentialDecay": ExponentialDecay_,
     "PiecewiseConstantDecay": PiecewiseConstantDecay_,
     "PolynomialDecay": PolynomialDecay_,

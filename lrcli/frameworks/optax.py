@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -769,7 +769,7 @@ def cosine_onecycle_schedule(  # type: ignore[no-untyped-def]
     return Interpolate("cosine", peak / div, _pairs(api, scales), api)
 
 
-APIS = {
+APIS: dict[str, Callable[..., Any]] = {
     function.__name__: function
     for function in (
         constant_schedule,

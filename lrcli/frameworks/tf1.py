@@ -10,7 +10,7 @@ the classes are shared with lrcli.frameworks.keras. The int64 step is rounded to
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -256,7 +256,7 @@ def piecewise_constant(x, boundaries, values, name=None):  # type: ignore[no-unt
     return k.piecewise(api, boundaries, values, "tf")
 
 
-APIS = {
+APIS: dict[str, Callable[..., Any]] = {
     function.__name__: function
     for function in (
         exponential_decay,

@@ -14,7 +14,7 @@ import itertools
 import math
 from abc import abstractmethod
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -967,7 +967,7 @@ def _chainedscheduler(schedulers, optimizer=None):  # type: ignore[no-untyped-de
     return ChainedScheduler(children[0].base_lr, children)
 
 
-APIS = {
+APIS: dict[str, Callable[..., Any]] = {
     "StepLR": _steplr,
     "MultiStepLR": _multisteplr,
     "ConstantLR": _constantlr,

@@ -600,7 +600,7 @@ def get_scheduler(  # type: ignore[no-untyped-def]
     return function(**a.bind(function.__name__, function, (optimizer,), keywords))
 
 
-APIS = {
+APIS: dict[str, Callable[..., Any]] = {
     function.__name__: function
     for function in (
         get_constant_schedule,
