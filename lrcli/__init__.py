@@ -1,17 +1,45 @@
-"""lrcli: inspect learning-rate schedules, exactly, in every framework's convention."""
+"""lrcli: inspect learning-rate schedules, exactly, in every framework's convention.
 
-from lrcli.schedule import (
-    CHUNK,
-    MAX_STEP,
-    Convention,
-    Dtype,
-    Form,
-    PiecewiseConstant,
-    Schedule,
-    ScheduleError,
-    Segment,
-)
-from lrcli.selection import Run, StepList, StepRange, selection_from
+The names below load on first use (PEP 562), so that the command line starts, and answers
+Ctrl-C quietly, before numpy is imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lrcli.schedule import (
+        CHUNK,
+        MAX_STEP,
+        Convention,
+        Dtype,
+        Form,
+        PiecewiseConstant,
+        Schedule,
+        ScheduleError,
+        Segment,
+    )
+    from lrcli.selection import Run, StepList, StepRange, selection_from
+
+_HOMES = {
+    **dict.fromkeys(
+        (
+            "CHUNK",
+            "MAX_STEP",
+            "Convention",
+            "Dtype",
+            "Form",
+            "PiecewiseConstant",
+            "Schedule",
+            "ScheduleError",
+            "Segment",
+        ),
+        "lrcli.schedule",
+    ),
+    **dict.fromkeys(("Run", "StepList", "StepRange", "selection_from"), "lrcli.selection"),
+}
 
 __all__ = [
     "CHUNK",
@@ -28,3 +56,9 @@ __all__ = [
     "StepRange",
     "selection_from",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'lrcli' has no attribute {name!r}")

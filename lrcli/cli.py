@@ -12,11 +12,11 @@ from typing import Any, BinaryIO, TypeVar, cast
 
 import click
 
-from lrcli import checks, formats
+from lrcli import checks, formats, output
 from lrcli.encode import rate_text
 from lrcli.export import TARGETS, export
 from lrcli.figure import EXTRA as PLOT_EXTRA
-from lrcli.params import NUMBER, NUMBERS, SIZE, STEP, STEPS
+from lrcli.params import NUMBER, NUMBERS, OUTPUT, SIZE, STEP, STEPS
 from lrcli.schedule import Convention, Dtype, PiecewiseConstant, ScheduleError
 from lrcli.selection import Selection, StepList, StepRange, selection_from
 
@@ -380,7 +380,7 @@ def export_command(schedule: PiecewiseConstant, target: str) -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT,
     help="Write an image (.png, .svg or .pdf) instead of drawing in the terminal. "
     f"Needs matplotlib: {PLOT_EXTRA}.",
 )
@@ -445,8 +445,6 @@ def plot(
             figure.save(fig, output, dpi=dpi or 150)
         except figure.MissingExtra as e:
             raise click.ClickException(str(e)) from None
-        except OSError as e:
-            raise click.FileError(str(output), e.strerror or str(e)) from None
         return
     from lrcli import chart
 
@@ -463,4 +461,5 @@ def plot(
 
 
 def main() -> None:
-    cli(prog_name="lrcli")
+    with output.guarded():
+        cli(prog_name="lrcli")

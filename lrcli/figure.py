@@ -6,10 +6,12 @@ fonts are matplotlib's own and the date and software metadata are left out.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lrcli import output
 from lrcli.schedule import Segment
 
 if TYPE_CHECKING:
@@ -73,10 +75,17 @@ def figure(
     return fig
 
 
-def save(fig: Figure, path: Path, *, dpi: int) -> None:
-    """Write `fig` in the format its suffix names, reproducibly."""
+def render(fig: Figure, kind: str, *, dpi: int) -> bytes:
+    """`fig` as the bytes of a `kind` file (png, svg or pdf), reproducibly."""
     import matplotlib
 
-    kind = path.suffix.lower().lstrip(".")
+    buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "lrcli", "pdf.compression": 6}):
-        fig.savefig(path, format=kind, dpi=dpi, metadata=_METADATA[kind])
+        fig.savefig(buffer, format=kind, dpi=dpi, metadata=_METADATA[kind])
+    return buffer.getvalue()
+
+
+def save(fig: Figure, path: Path, *, dpi: int) -> None:
+    """Write `fig` in the format its suffix names: rendered whole first, so that a failing
+    disk is one clear error (see `output.write_file`), never a half-written file."""
+    output.write_file(path, render(fig, path.suffix.lower().lstrip("."), dpi=dpi))

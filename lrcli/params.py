@@ -7,12 +7,19 @@ Each failure names the offending item; click turns `self.fail` into exit status 
 from __future__ import annotations
 
 import math
+import os
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import click
 
+from lrcli.output import missing_directory
 from lrcli.schedule import MAX_STEP
+
+
+def quote(text: str) -> str:
+    return repr(text)
 
 
 class Step(click.ParamType[int]):
@@ -106,8 +113,29 @@ class Size(click.ParamType[tuple[float, float]]):
         return width, height
 
 
+class OutputPath(click.ParamType[Path]):
+    """A file to write: not empty, in a directory that exists."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if not text.strip():
+            self.fail("an empty path names no file", param, ctx)
+        path = Path(text)
+        if path.is_dir() or text.endswith(("/", os.sep)):
+            self.fail(f"{quote(text)} is a directory, not a file", param, ctx)
+        problem = missing_directory(path)
+        if problem is not None:
+            self.fail(f"cannot write {quote(text)}: {problem}", param, ctx)
+        return path
+
+
 STEP = Step()
 SIZE = Size()
+OUTPUT = OutputPath()
 NUMBER = Number()
 STEPS = CommaList(STEP)
 NUMBERS = CommaList(NUMBER)
