@@ -6,10 +6,10 @@ Ctrl-C quietly, before numpy is imported.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # not `typing`: importing it would slow the start
 if TYPE_CHECKING:
+    from typing import Any
+
     from lrcli.schedule import (
         CHUNK,
         MAX_STEP,
@@ -60,5 +60,5 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _HOMES:
-        return getattr(importlib.import_module(_HOMES[name]), name)
+        return getattr(__import__(_HOMES[name], fromlist=[name]), name)
     raise AttributeError(f"module 'lrcli' has no attribute {name!r}")
