@@ -13,6 +13,8 @@ from typing import Any, BinaryIO, TypeVar, cast
 import click
 
 from lrcli import checks, formats, output
+from lrcli.chart import MAX_HEIGHT as CHART_HEIGHT
+from lrcli.chart import MAX_WIDTH as CHART_WIDTH
 from lrcli.encode import rate_text
 from lrcli.export import TARGETS, export
 from lrcli.figure import EXTRA as PLOT_EXTRA
@@ -264,7 +266,7 @@ def span_options(command: F) -> F:
 
 
 def _warn(message: str) -> None:
-    click.echo(f"Warning: {message}", err=True)
+    click.echo(output.for_stream(f"Warning: {message}", sys.stderr), err=True)
 
 
 @contextlib.contextmanager
@@ -331,7 +333,8 @@ def show(
 
             if summary:
                 rows = formats.summary_rows(runs, open_end=not last_given)
-                table.print_summary_table(rows, caption=schedule.description)
+                every = selection.every if isinstance(selection, StepRange) else 1
+                table.print_summary_table(rows, caption=schedule.description, every=every)
             else:
                 table.print_table(
                     schedule, selection, caption=schedule.description, all_rows=all_rows
@@ -387,11 +390,13 @@ def export_command(schedule: PiecewiseConstant, target: str) -> None:
 @click.option("--title", help="A title above the chart.")
 @click.option(
     "--width",
-    type=click.IntRange(min=20),
+    type=click.IntRange(min=20, max=CHART_WIDTH),
     help="Terminal chart width in characters.  [default: the terminal's]",
 )
 @click.option(
-    "--height", type=click.IntRange(min=3), help="Terminal chart height in rows.  [default: 12]"
+    "--height",
+    type=click.IntRange(3, CHART_HEIGHT),
+    help="Terminal chart height in rows.  [default: 12]",
 )
 @click.option("--size", type=SIZE, help="Image size, WIDTHxHEIGHT in inches.  [default: 8x4.5]")
 @click.option("--dpi", type=click.IntRange(10, 2400), help="PNG resolution.  [default: 150]")
@@ -449,15 +454,26 @@ def plot(
     from lrcli import chart
 
     with _stdout():
-        chart.print_chart(
-            segments,
-            span,
-            caption=schedule.description,
-            title=title,
-            log=log,
-            width=width,
-            height=height or 12,
-        )
+        try:
+            chart.print_chart(
+                segments,
+                span,
+                caption=schedule.description,
+                title=title,
+                log=log,
+                width=width,
+                height=height or 12,
+            )
+        except chart.DoesNotFit as e:
+            if width is not None:
+                raise click.BadParameter(
+                    f"{width} is too narrow for these rates: give {e.needed} or more",
+                    param_hint=["--width"],
+                ) from None
+            raise click.ClickException(
+                f"the terminal is {e.width} columns wide and the chart needs {e.needed}: "
+                "widen it, or give --width, or --output for an image"
+            ) from None
 
 
 def main() -> None:
