@@ -18,7 +18,7 @@ from lrcli.chart import MAX_WIDTH as CHART_WIDTH
 from lrcli.encode import rate_text
 from lrcli.export import TARGETS, export
 from lrcli.figure import EXTRA as PLOT_EXTRA
-from lrcli.params import NUMBER, NUMBERS, OUTPUT, SIZE, STEP, STEPS
+from lrcli.params import NUMBER, NUMBERS, OUTPUT, SIZE, STEP, STEPS, Whole
 from lrcli.schedule import Convention, Dtype, PiecewiseConstant, ScheduleError
 from lrcli.selection import Selection, StepList, StepRange, selection_from
 
@@ -390,16 +390,16 @@ def export_command(schedule: PiecewiseConstant, target: str) -> None:
 @click.option("--title", help="A title above the chart.")
 @click.option(
     "--width",
-    type=click.IntRange(min=20, max=CHART_WIDTH),
+    type=Whole(20, CHART_WIDTH),
     help="Terminal chart width in characters.  [default: the terminal's]",
 )
 @click.option(
     "--height",
-    type=click.IntRange(3, CHART_HEIGHT),
+    type=Whole(3, CHART_HEIGHT),
     help="Terminal chart height in rows.  [default: 12]",
 )
 @click.option("--size", type=SIZE, help="Image size, WIDTHxHEIGHT in inches.  [default: 8x4.5]")
-@click.option("--dpi", type=click.IntRange(10, 2400), help="PNG resolution.  [default: 150]")
+@click.option("--dpi", type=Whole(10, 2400), help="PNG resolution.  [default: 150]")
 def plot(
     schedule: PiecewiseConstant,
     span: StepRange,
