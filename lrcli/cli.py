@@ -18,8 +18,9 @@ from lrcli.chart import MAX_WIDTH as CHART_WIDTH
 from lrcli.encode import rate_text
 from lrcli.export import TARGETS, export
 from lrcli.figure import EXTRA as PLOT_EXTRA
+from lrcli.figure import too_many_pixels
 from lrcli.params import NUMBER, NUMBERS, OUTPUT, SIZE, STEP, STEPS, Whole
-from lrcli.schedule import Convention, Dtype, PiecewiseConstant, ScheduleError
+from lrcli.schedule import MAX_STEP, Convention, Dtype, PiecewiseConstant, ScheduleError
 from lrcli.selection import Selection, StepList, StepRange, selection_from
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -255,7 +256,7 @@ def span_options(command: F) -> F:
     ) -> Any:
         start = 0 if first is None else first
         # A quarter more than the boundaries take, so the final rate shows as more than a sliver.
-        ahead = schedule.default_last + max(1, (schedule.default_last + 1) // 4)
+        ahead = min(schedule.default_last + max(1, (schedule.default_last + 1) // 4), MAX_STEP)
         try:
             span = StepRange(start, max(ahead, start) if last is None else last)
         except ScheduleError as e:
@@ -326,6 +327,10 @@ def show(
         _warn(message)
     if fmt == "auto":
         fmt = "table" if stdout_is_terminal() else "csv"
+    if not stdout_is_terminal():
+        count = 0 if summary or (fmt == "table" and not all_rows) else selection.count
+        for message in checks.long_output(count, last_given=last_given):
+            _warn(message)
     runs = selection.runs(schedule)
     with _stdout() as out:
         if fmt == "table":
@@ -438,6 +443,10 @@ def plot(
         raise click.BadParameter(
             f"{str(output)!r} is not a .png, .svg or .pdf file", param_hint=["--output"]
         )
+    if output is not None and output.suffix.lower() == ".png":
+        problem = too_many_pixels(size or (8, 4.5), dpi or 150)
+        if problem is not None:
+            raise click.BadParameter(problem, param_hint=["--size", "--dpi"])
     for message in checks.warnings(schedule, span, last_given=last_given):
         _warn(message)
     if output is not None:

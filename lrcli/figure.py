@@ -28,6 +28,21 @@ _METADATA: dict[str, dict[str, str | None]] = {
 }
 
 
+MAX_PIXELS = 40_000_000
+"""The most pixels a PNG may have: 160 MB of RGBA while it is drawn."""
+
+
+def too_many_pixels(size: tuple[float, float], dpi: int) -> str | None:
+    """Why a PNG of `size` inches at `dpi` is too large to draw, or None."""
+    width, height = round(size[0] * dpi), round(size[1] * dpi)
+    if width * height > MAX_PIXELS:
+        return (
+            f"{size[0]:g}x{size[1]:g} inches at {dpi} dpi is {width:,}x{height:,} pixels; "
+            f"a PNG may have at most {MAX_PIXELS:,}"
+        )
+    return None
+
+
 class MissingExtra(RuntimeError):
     """matplotlib is not installed."""
 
