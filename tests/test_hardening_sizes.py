@@ -25,7 +25,7 @@ Lrcli = Callable[..., Result]
             "Invalid value for '--height': '200000' is not in the range 3 to 250",
         ),
         (
-            ["--width", "20", "--boundaries", "5", "--values", "1.2345e-300,1"],
+            ["--width", "20", "--boundaries", "5", "--values", "-1.2345e-300,1"],
             "Invalid value for '--width': 20 is too narrow for these rates: give 21 or more",
         ),
         (
