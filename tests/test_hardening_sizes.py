@@ -25,10 +25,6 @@ Lrcli = Callable[..., Result]
             "Invalid value for '--height': '200000' is not in the range 3 to 250",
         ),
         (
-            ["--width", "20", "--boundaries", "5", "--values", "-1.2345e-300,1"],
-            "Invalid value for '--width': 20 is too narrow for these rates: give 21 or more",
-        ),
-        (
             ["-o", "x.png", "--size", "100x100", "--dpi", "2400"],
             "Invalid value for '--size' / "
             "'--dpi': 100x100 inches at 2400 dpi is 240,000x240,000 pixels; a PNG may have at most "
@@ -48,6 +44,15 @@ def test_sizes_past_the_limits_are_bad_input(lrcli: Lrcli, args: list[str], mess
     schedule = [] if "--values" in args else EXAMPLE
     result = lrcli("plot", *schedule, *args)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {message}\n")
+
+
+def test_a_width_too_narrow_for_the_labels_says_how_wide(lrcli: Lrcli) -> None:
+    result = lrcli("plot", "--width", "20", "--boundaries", "5", "--values", "-1.2345e-300,1")
+    assert (result.exit_code, result.stdout, result.stderr.splitlines()[-1]) == (
+        2,
+        "",
+        "Error: Invalid value for '--width': 20 is too narrow for these rates: give 21 or more",
+    )
 
 
 def test_a_huge_terminal_gets_a_chart_1000_wide_at_most(lrcli: Lrcli) -> None:
