@@ -370,11 +370,14 @@ def export_command(schedule: PiecewiseConstant, target: str) -> None:
     Example:
       lrcli export --to torch --boundaries 5,10,15 --values 0.1,0.05,0.01,0.001
     """
-    snippet = export(schedule, target)
+    try:
+        snippet = export(schedule, target)
+    except ScheduleError as e:
+        raise _bad(e) from None
     if snippet.mismatches:
         count = len(snippet.mismatches)
         _warn(
-            f"{snippet.why}: {count} segment{'s' if count > 1 else ''} differ from lrcli's "
+            f"{snippet.why}: {count} segment{'s differ' if count > 1 else ' differs'} from lrcli's "
             "rates (listed in the code's comments)"
         )
     with _stdout() as out:
