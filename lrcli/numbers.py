@@ -41,12 +41,17 @@ class OutOfRange(NumberError):
         self.sign = sign
 
 
-def quote(text: str) -> str:
-    """`text` quoted for an error message, its middle elided past `QUOTE` characters."""
+def elide(text: str) -> str:
+    """`text` with its middle elided past `QUOTE` characters."""
     if len(text) > QUOTE:
         keep = QUOTE - 10
         text = f"{text[:keep]}…{text[-9:]}"
-    return repr(text)
+    return text
+
+
+def quote(text: str) -> str:
+    """`text` quoted for an error message, its middle elided past `QUOTE` characters."""
+    return repr(elide(text))
 
 
 def is_literal(text: str) -> bool:
