@@ -1,3 +1,3 @@
-from lrcli.cli import main
+from lrcli.entry import main
 
 main()

@@ -42,8 +42,9 @@ class Axes(NamedTuple):
         value = math.log10(rate) if self.log else rate
         if self.high == self.low:
             return self.rows // 2
-        fraction = (value - self.low) / (self.high - self.low)
-        return (self.rows - 1) - round(fraction * (self.rows - 1))
+        # Halved first: for rates near ±1.8e308 the difference itself would overflow.
+        fraction = (value / 2 - self.low / 2) / (self.high / 2 - self.low / 2)
+        return (self.rows - 1) - round(min(1.0, max(0.0, fraction)) * (self.rows - 1))
 
 
 def axes_for(
@@ -93,6 +94,32 @@ def unbraille(lines: Sequence[str]) -> NDArray[np.bool_]:
     return np.asarray(dots.reshape(rows * 4, columns * 2), dtype=bool)
 
 
+def ascii_cells(dots: NDArray[np.bool_]) -> list[str]:
+    """The dots as ASCII, one character a cell, for a stream that cannot encode braille:
+    `|` where a cell holds part of an edge, `-` a level, `+` both."""
+    rows, columns = dots.shape
+    cells = dots.reshape(rows // 4, 4, columns // 2, 2)
+    filled = cells.any(axis=(1, 3))
+    vertical = (cells.sum(axis=1) >= 2).any(axis=-1)
+    level = (cells.sum(axis=1) == 1).any(axis=-1) | (filled & ~vertical)
+    chars = np.where(vertical & level, "+", np.where(vertical, "|", np.where(filled, "-", " ")))
+    return ["".join(line) for line in chars]
+
+
+MIN_COLUMNS = 8
+"""The fewest character columns of plot worth drawing."""
+MAX_WIDTH, MAX_HEIGHT = 1000, 250
+"""The largest chart: wider than any screen, and its canvas stays a few megabytes."""
+
+
+class DoesNotFit(ValueError):
+    """The chart cannot be drawn `width` characters wide: it needs `needed`."""
+
+    def __init__(self, width: int, needed: int) -> None:
+        super().__init__(f"the chart needs {needed} columns, and has {width}")
+        self.width, self.needed = width, needed
+
+
 class Chart(NamedTuple):
     """The chart as plain lines: the plot rows with their rate labels, then the step axis."""
 
@@ -111,12 +138,15 @@ def chart(
     width: int,
     height: int,
     log: bool,
+    ascii: bool = False,
     marks: Sequence[int] | None = None,
 ) -> Chart:
     """A chart `width` characters wide with `height` rows of plot, for `first..last`.
 
-    `marks` are the steps to tick on the axis, with rate labels for their levels (a smooth
-    schedule's phase edges); by default every segment's first step.
+    Raises `DoesNotFit` when `width` leaves fewer than `MIN_COLUMNS` for the plot. With
+    `ascii`, the step line is drawn in ASCII characters instead of braille. `marks` are the
+    steps to tick on the axis, with rate labels for their levels (a smooth schedule's phase
+    edges); by default every segment's first step.
     """
     if marks is None:
         marks = [s.first for s in segments[1:]]
@@ -130,8 +160,11 @@ def chart(
     labels = {rate: f"{rate:.4g}" for rate in levels}
     margin = max(len(text) for text in labels.values()) + 2
     columns = width - margin
+    if columns < MIN_COLUMNS:
+        raise DoesNotFit(width, margin + MIN_COLUMNS)
     axes = axes_for(segments, first, last, columns * 2, height * 4, log=log)
-    lines = braille(canvas(segments, axes))
+    dots = canvas(segments, axes)
+    lines = ascii_cells(dots) if ascii else braille(dots)
     # A label per rate, at the row of its level, unless a label already took that row.
     label_at: dict[int, str] = {}
     for rate, text in sorted(labels.items(), reverse=True):
@@ -180,25 +213,37 @@ def print_chart(
     height: int,
     marks: Sequence[int] | None = None,
 ) -> None:
-    """Draw the chart on stdout with rich: coloured on a terminal, plain text when piped."""
-    from rich.console import Console
+    """Draw the chart on stdout with rich: coloured on a terminal, plain text when piped.
+
+    Without `width`, the terminal's width, at most `MAX_WIDTH`. Where stdout cannot encode
+    braille and box lines, the chart is ASCII. The title is drawn as plain text.
+    """
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=True)
+    from lrcli import output
+
+    console = output.console()
+    plain = not output.fancy()
     drawn = chart(
         segments,
         span.first,
         span.last,
-        width=width or console.width,
+        width=width or min(console.width, MAX_WIDTH),
         height=height,
         log=log,
+        ascii=plain,
         marks=marks,
     )
+
+    def fit(text: str) -> str:
+        return output.for_stream(text, ascii_glyphs=plain)
+
     if title:
-        console.print(Text(title, style="bold"))
+        console.print(Text(fit(output.printable(title)), style="bold"))
     scale = "log scale" if log else "linear scale"
-    console.print(Text(f"{caption} · {scale}", style="dim"))
-    for line in drawn.plot:
+    console.print(Text(fit(f"{caption} · {scale}"), style="dim"))
+    for line in map(fit, drawn.plot):
         console.print(Text.assemble(line[: drawn.margin], (line[drawn.margin :], "cyan")))
     for line in drawn.axis:
-        console.print(Text(line, style="dim" if line.lstrip().startswith("└") else ""))
+        axis = line.lstrip().startswith("└")
+        console.print(Text(fit(line), style="dim" if axis else ""))

@@ -27,6 +27,19 @@ def warnings(
             yield f"the rate {rate_text(segment.rate)} ({segment.span}) is {kind}"
 
 
+LONG_OUTPUT = 10**8
+"""More rows than this, written to a file or a pipe with no --last, get a word on stderr."""
+
+
+def long_output(rows: int, *, last_given: bool) -> Iterator[str]:
+    """A note when a default range will write more than `LONG_OUTPUT` rows.
+
+    Writing them is the user's choice (a pipe may stop early), so it is a note, not an error.
+    """
+    if not last_given and rows > LONG_OUTPUT:
+        yield f"writing {rows:,} rows, since no --last was given"
+
+
 def _unreachable(
     schedule: PiecewiseConstant,
     segments: tuple[Segment, ...],

@@ -13,11 +13,14 @@ from typing import Any, BinaryIO, TypeVar, cast
 import click
 import numpy as np
 
-from lrcli import checks, formats, views
+from lrcli import checks, formats, output, views
+from lrcli.chart import MAX_HEIGHT as CHART_HEIGHT
+from lrcli.chart import MAX_WIDTH as CHART_WIDTH
 from lrcli.encode import rate_text
 from lrcli.export import TARGETS, export
 from lrcli.figure import EXTRA as PLOT_EXTRA
-from lrcli.params import NUMBER, NUMBERS, SIZE, STEP, STEPS
+from lrcli.figure import too_many_pixels
+from lrcli.params import NUMBER, NUMBERS, OUTPUT, SIZE, STEP, STEPS, Whole
 from lrcli.schedule import MAX_STEP, Convention, Dtype, PiecewiseConstant, Schedule, ScheduleError
 from lrcli.selection import Selection, StepList, StepRange, selection_from
 from lrcli.smooth import Phased
@@ -321,9 +324,9 @@ def span_options(command: F) -> F:
     def wrapper(*, schedule: Schedule, first: int | None, last: int | None, **kw: Any) -> Any:
         start = 0 if first is None else first
         # A quarter more than the boundaries take, so the final rate shows as more than a sliver.
-        ahead = schedule.default_last + max(1, (schedule.default_last + 1) // 4)
+        ahead = min(schedule.default_last + max(1, (schedule.default_last + 1) // 4), MAX_STEP)
         try:
-            span = StepRange(start, max(min(ahead, MAX_STEP), start) if last is None else last)
+            span = StepRange(start, max(ahead, start) if last is None else last)
         except ScheduleError as e:
             raise _bad(e) from None
         return command(schedule=schedule, span=span, last_given=last is not None, **kw)
@@ -332,7 +335,7 @@ def span_options(command: F) -> F:
 
 
 def _warn(message: str) -> None:
-    click.echo(f"Warning: {message}", err=True)
+    click.echo(output.for_stream(f"Warning: {message}", sys.stderr), err=True)
 
 
 @contextlib.contextmanager
@@ -391,6 +394,10 @@ def show(
     _warnings(schedule, selection, last_given)
     if fmt == "auto":
         fmt = "table" if stdout_is_terminal() else "csv"
+    if not stdout_is_terminal():
+        count = 0 if summary or (fmt == "table" and not all_rows) else selection.count
+        for message in checks.long_output(count, last_given=last_given):
+            _warn(message)
     with _stdout() as out:
         if summary:
             assert isinstance(selection, StepRange)
@@ -482,11 +489,14 @@ def export_command(schedule: Schedule, target: str) -> None:
             "schedules (--boundaries/--values and their kin) for now",
             param_hint="'SCHEDULE'",
         )
-    snippet = export(schedule, target)
+    try:
+        snippet = export(schedule, target)
+    except ScheduleError as e:
+        raise _bad(e) from None
     if snippet.mismatches:
         count = len(snippet.mismatches)
         _warn(
-            f"{snippet.why}: {count} segment{'s' if count > 1 else ''} differ from lrcli's "
+            f"{snippet.why}: {count} segment{'s differ' if count > 1 else ' differs'} from lrcli's "
             "rates (listed in the code's comments)"
         )
     with _stdout() as out:
@@ -500,21 +510,23 @@ def export_command(schedule: Schedule, target: str) -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT,
     help="Write an image (.png, .svg or .pdf) instead of drawing in the terminal. "
     f"Needs matplotlib: {PLOT_EXTRA}.",
 )
 @click.option("--title", help="A title above the chart.")
 @click.option(
     "--width",
-    type=click.IntRange(min=20),
+    type=Whole(20, CHART_WIDTH),
     help="Terminal chart width in characters.  [default: the terminal's]",
 )
 @click.option(
-    "--height", type=click.IntRange(min=3), help="Terminal chart height in rows.  [default: 12]"
+    "--height",
+    type=Whole(3, CHART_HEIGHT),
+    help="Terminal chart height in rows.  [default: 12]",
 )
 @click.option("--size", type=SIZE, help="Image size, WIDTHxHEIGHT in inches.  [default: 8x4.5]")
-@click.option("--dpi", type=click.IntRange(10, 2400), help="PNG resolution.  [default: 150]")
+@click.option("--dpi", type=Whole(10, 2400), help="PNG resolution.  [default: 150]")
 def plot(
     schedule: Schedule,
     span: StepRange,
@@ -553,6 +565,10 @@ def plot(
         raise click.BadParameter(
             f"{str(output)!r} is not a .png, .svg or .pdf file", param_hint=["--output"]
         )
+    if output is not None and output.suffix.lower() == ".png":
+        problem = too_many_pixels(size or (8, 4.5), dpi or 150)
+        if problem is not None:
+            raise click.BadParameter(problem, param_hint=["--size", "--dpi"])
     _warnings(schedule, span, last_given)
     if output is not None:
         from lrcli import figure
@@ -564,23 +580,33 @@ def plot(
             figure.save(fig, output, dpi=dpi or 150)
         except figure.MissingExtra as e:
             raise click.ClickException(str(e)) from None
-        except OSError as e:
-            raise click.FileError(str(output), e.strerror or str(e)) from None
         return
     from lrcli import chart
 
     with _stdout():
-        chart.print_chart(
-            segments,
-            span,
-            caption=schedule.description,
-            title=title,
-            log=log,
-            width=width,
-            height=height or 12,
-            marks=views.edges(schedule, span.first, span.last),
-        )
+        try:
+            chart.print_chart(
+                segments,
+                span,
+                caption=schedule.description,
+                title=title,
+                log=log,
+                width=width,
+                height=height or 12,
+                marks=views.edges(schedule, span.first, span.last),
+            )
+        except chart.DoesNotFit as e:
+            if width is not None:
+                raise click.BadParameter(
+                    f"{width} is too narrow for these rates: give {e.needed} or more",
+                    param_hint=["--width"],
+                ) from None
+            raise click.ClickException(
+                f"the terminal is {e.width} columns wide and the chart needs {e.needed}: "
+                "widen it, or give --width, or --output for an image"
+            ) from None
 
 
 def main() -> None:
-    cli(prog_name="lrcli")
+    with output.guarded():
+        cli(prog_name="lrcli")

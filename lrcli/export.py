@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from lrcli.encode import rate_text
-from lrcli.schedule import Convention, Dtype, Form, PiecewiseConstant, Segment
+from lrcli.schedule import Convention, Dtype, Form, PiecewiseConstant, ScheduleError, Segment
 
 TARGETS = ("keras", "tf1", "torch", "optax")
 INT32_MAX = 2**31 - 1
@@ -35,9 +35,47 @@ class Snippet(NamedTuple):
     """Why the framework cannot match, when it cannot."""
 
 
+FLOAT32_TARGETS = {"keras": "Keras", "tf1": "TensorFlow", "optax": "optax"}
+"""The targets that compute in float32, flushing subnormal results to 0 (XLA and TF on CPU)."""
+
+
 def export(schedule: PiecewiseConstant, target: str) -> Snippet:
-    """Code that builds `schedule` in `target` (one of `TARGETS`), named `schedule`."""
+    """Code that builds `schedule` in `target` (one of `TARGETS`), named `schedule`.
+
+    Raises `ScheduleError` naming the input at fault when a rate cannot be written for the
+    target at all (it overflows the target's float32): code that would not run is no answer.
+    """
+    if target in FLOAT32_TARGETS:
+        for index, segment in enumerate(schedule.all_segments):
+            if not segment.empty and not np.isfinite(_to_f32(segment.rate)):
+                raise ScheduleError(
+                    _input_field(schedule, index),
+                    f"the rate {rate_text(segment.rate)} ({segment.span}) overflows float32, "
+                    f"which {FLOAT32_TARGETS[target]} computes in",
+                )
     return _EXPORTERS[target](schedule)
+
+
+def _input_field(schedule: PiecewiseConstant, index: int) -> str:
+    """The input a user changes to change the rate of segment `index`."""
+    if schedule.form is Form.SCALES:
+        return "init_value" if index == 0 else "scales"
+    if schedule.form is Form.MILESTONES:
+        return "base_lr" if index == 0 else "gamma"
+    return "values"
+
+
+def _to_f32(rate: float) -> np.float32:
+    with np.errstate(over="ignore"):
+        return np.float32(rate)  # type: ignore[no-any-return]
+
+
+def _ftz(value: np.float32) -> np.float32:
+    """`value`, or 0 of its sign where it is subnormal: float32 on XLA and TF's CPU threads
+    runs with flush-to-zero and denormals-are-zero, so a subnormal rate is 0 there."""
+    if value != 0 and abs(value) < np.finfo(np.float32).tiny:
+        return np.float32(0.0 if value > 0 else -0.0)  # type: ignore[no-any-return]
+    return value
 
 
 def _keras(schedule: PiecewiseConstant) -> Snippet:
@@ -95,7 +133,8 @@ def _torch(schedule: PiecewiseConstant) -> Snippet:
         "optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr={lr})\n"
     )
     native = schedule.form is Form.MILESTONES and schedule.dtype is Dtype.FLOAT64
-    if native and len(live) == len(schedule.rates):
+    # torch's optimizers refuse a negative lr; LambdaLR's factors may be negative.
+    if native and len(live) == len(schedule.rates) and schedule.inputs[0] >= 0:
         # MultiStepLR chains lr * gamma ** count in float64, exactly as lrcli computes it.
         shift = 1 if schedule.convention.boundary_keeps_old else 0
         milestones = [m + shift for m in schedule.milestones]
@@ -132,11 +171,14 @@ def _optax(schedule: PiecewiseConstant) -> Snippet:
             f"    init_value={rate_text(init_value)}, boundaries_and_scales={{{pairs}}}\n"
             ")\n"
         )
-        # optax multiplies one scale after another in float32.
-        model = PiecewiseConstant.from_scales(
-            init_value, boundaries, scales, convention=Convention.OPTAX, dtype=Dtype.FLOAT32
-        )
-        return _snippet(schedule, "optax", "import optax\n", notes, body, list(model.rates))
+        # optax multiplies one scale after another in float32, subnormals flushed to 0.
+        rate = _ftz(_to_f32(init_value))
+        model = [float(rate)]
+        for scale in scales:
+            with np.errstate(over="ignore", under="ignore"):
+                rate = _ftz(np.float32(_ftz(_to_f32(scale)) * rate))
+            model.append(float(rate))
+        return _snippet(schedule, "optax", "import optax\n", notes, body, model)
     if len(live) == 1:  # its Python float becomes float32 as soon as jax or an optimizer uses it
         body = f"schedule = optax.constant_schedule({_f32_text(live[0].rate)})\n"
         return _snippet(schedule, "optax", "import optax\n", notes, body, _float32(live))
@@ -170,13 +212,14 @@ def _boundaries(live: Sequence[Segment], convention: Convention) -> list[int]:
 
 
 def _float32(live: Sequence[Segment]) -> list[float]:
-    return [float(np.float32(s.rate)) for s in live]
+    """The rates a float32 framework gives: rounded to float32, subnormals flushed to 0."""
+    return [float(_ftz(_to_f32(s.rate))) for s in live]
 
 
 def _f32_text(rate: float) -> str:
     """The shortest text that gives the same float32 as `rate` once read as a Python float."""
-    text = str(np.float32(rate))
-    return text if np.float32(float(text)) == np.float32(rate) else rate_text(rate)
+    text = str(_to_f32(rate))
+    return text if np.float32(float(text)) == _to_f32(rate) else rate_text(rate)
 
 
 def _list(items: Iterable[str]) -> str:
@@ -214,7 +257,11 @@ def _snippet(
             f"{rate_text(m.theirs)} where lrcli shows {rate_text(m.ours)}"
             for m in mismatches
         ]
-        if [s.rate for s in _live(schedule.with_dtype(Dtype.FLOAT32))] == theirs:
+        try:
+            as_float32 = [s.rate for s in _live(schedule.with_dtype(Dtype.FLOAT32))]
+        except ScheduleError:  # overflows float32 along the way
+            as_float32 = []
+        if as_float32 == theirs:
             lines.append("# (lrcli show --dtype float32 shows these rates.)")
     else:
         lines.append("# Exact: it gives lrcli's rate at every step.")

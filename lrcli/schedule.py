@@ -19,6 +19,8 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from lrcli.numbers import elide
+
 E = TypeVar("E", bound=enum.Enum)
 
 MAX_STEP = 2**63 - 1
@@ -130,28 +132,37 @@ class Schedule(ABC):
 def check_step(step: object, field: str) -> int:
     """`step` as an int in 0..MAX_STEP, or a ScheduleError naming `field`."""
     if isinstance(step, bool) or not isinstance(step, Integral):
-        raise ScheduleError(field, f"{step!r} is not a whole number")
+        raise ScheduleError(field, f"{elide(repr(step))} is not a whole number")
     value = int(step)
     if value < 0:
-        raise ScheduleError(field, f"{value} is negative; steps start at 0")
+        raise ScheduleError(field, f"{elide(str(value))} is negative; steps start at 0")
     if value > MAX_STEP:
-        raise ScheduleError(field, f"{value} is past the largest step {MAX_STEP} (int64)")
+        raise ScheduleError(
+            field, f"{elide(str(value))} is past the largest step {MAX_STEP} (int64)"
+        )
     return value
 
 
 def check_rate(value: object, field: str) -> float:
     """`value` as a finite float, or a ScheduleError naming `field`."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise ScheduleError(field, f"{value!r} is not a number")
-    number = float(value)
+        raise ScheduleError(field, f"{elide(repr(value))} is not a number")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ScheduleError(
+            field, f"{elide(repr(value))} is too large: it overflows a float64"
+        ) from None
     if not math.isfinite(number):
-        raise ScheduleError(field, f"{value!r} is not a finite number")
+        raise ScheduleError(field, f"{elide(repr(value))} is not a finite number")
     return number
 
 
 def as_steps(steps: ArrayLike) -> NDArray[np.int64]:
     """`steps` as a validated int64 array (0..MAX_STEP)."""
     array = np.asarray(steps)
+    if array.size == 0:
+        return np.zeros(array.shape, dtype=np.int64)  # `[]` is float64 to numpy: no steps
     if array.dtype.kind not in "iu":
         raise ScheduleError("steps", f"steps must be integers, not {array.dtype}")
     if array.size and (array.min() < 0 or array.max() > MAX_STEP):
@@ -199,7 +210,7 @@ class PiecewiseConstant(Schedule):
         self.convention = _choice(Convention, convention, "convention")
         self.dtype = _choice(Dtype, dtype, "dtype")
         self.boundaries = _check_boundaries(boundaries, "boundaries", repeats=False)
-        numbers = tuple(check_rate(v, "values") for v in values)
+        numbers = tuple(check_rate(v, "values") for v in items_of(values, "values"))
         if len(numbers) != len(self.boundaries) + 1:
             raise ScheduleError(
                 "values",
@@ -228,7 +239,7 @@ class PiecewiseConstant(Schedule):
         """
         bounds = _check_boundaries(boundaries, "boundaries", repeats=False)
         first = check_rate(init_value, "init_value")
-        factors = tuple(check_rate(s, "scales") for s in scales)
+        factors = tuple(check_rate(s, "scales") for s in items_of(scales, "scales"))
         if len(factors) != len(bounds):
             raise ScheduleError(
                 "scales",
@@ -374,7 +385,7 @@ def _choice(kind: type[E], value: object, field: str) -> E:
 
 def _check_boundaries(steps: Iterable[int], field: str, *, repeats: bool) -> tuple[int, ...]:
     """Steps in increasing order; a repeat is allowed only where the form gives it a meaning."""
-    checked = tuple(check_step(b, field) for b in steps)
+    checked = tuple(check_step(b, field) for b in items_of(steps, field))
     for before, after in itertools.pairwise(checked):
         if after < before:
             raise ScheduleError(
@@ -387,6 +398,16 @@ def _check_boundaries(steps: Iterable[int], field: str, *, repeats: bool) -> tup
                 "(TensorFlow and Keras would silently drop a value)",
             )
     return checked
+
+
+def items_of(values: object, field: str) -> tuple[object, ...]:
+    """`values` as a tuple, or a ScheduleError when it is no sequence of items."""
+    if isinstance(values, (str, bytes)):
+        raise ScheduleError(field, f"give a list, not the text {elide(repr(values))}")
+    try:
+        return tuple(values)  # type: ignore[arg-type]
+    except TypeError:
+        raise ScheduleError(field, f"give a list, not {elide(repr(values))}") from None
 
 
 def _round_all(values: Sequence[float], dtype: Dtype, field: str) -> tuple[float, ...]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
+from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from lrcli.schedule import CHUNK, Schedule, ScheduleError, check_step
+from lrcli.schedule import CHUNK, Schedule, ScheduleError, check_step, items_of
 
 
 class Run(NamedTuple):
@@ -33,9 +34,11 @@ class StepRange:
         self.first, self.last = check_step(first, "first"), check_step(last, "last")
         if self.last < self.first:
             raise ScheduleError("last", f"{self.last} is before --first {self.first}")
+        if isinstance(every, bool) or not isinstance(every, Integral):
+            raise ScheduleError("every", f"{every!r} is not a whole number")
         if every < 1:
             raise ScheduleError("every", f"{every} is below 1")
-        self.every = every
+        self.every: int = int(every)
 
     def __repr__(self) -> str:
         return f"StepRange({self.first}, {self.last}, every={self.every})"
@@ -77,7 +80,7 @@ class StepList:
     __slots__ = ("values",)
 
     def __init__(self, values: Iterable[int]) -> None:
-        self.values = tuple(check_step(step, "at") for step in values)
+        self.values = tuple(check_step(step, "at") for step in items_of(values, "at"))
         if not self.values:
             raise ScheduleError("at", "no steps given")
 

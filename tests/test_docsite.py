@@ -94,7 +94,7 @@ def test_bash_completion_answers(words: str, expected: list[str]) -> None:
 def test_completion_variable_is_the_console_scripts() -> None:
     # click names the variable after the program: _LRCLI_COMPLETE for the `lrcli` script.
     scripts = metadata.entry_points(group="console_scripts", name="lrcli")
-    assert [s.value for s in scripts] == ["lrcli.cli:main"]
+    assert [s.value for s in scripts] == ["lrcli.entry:main"]
 
 
 @pytest.mark.parametrize("page", ["README.md", *sorted(p.name for p in DOCS.glob("*.md"))])

@@ -171,7 +171,7 @@ def test_float32_framework_lists_the_steps_it_cannot_match(lrcli: Lrcli) -> None
         "# (lrcli show --dtype float32 shows these rates.)",
     ]
     assert result.stderr == (
-        "Warning: Keras computes rates in float32: 1 segment differ from lrcli's rates "
+        "Warning: Keras computes rates in float32: 1 segment differs from lrcli's rates "
         "(listed in the code's comments)\n"
     )
 
