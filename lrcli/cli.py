@@ -128,6 +128,51 @@ _SCHEDULE_OPTIONS = (
         help="Precision the rates are computed in (TF, Keras and optax use float32).",
     ),
     click.option(
+        "--kind",
+        type=click.Choice(
+            ["hf-trainer", "deepspeed", "timm", "keras-json", "lightning-yaml", "mmengine"]
+        ),
+        help="What kind of config file SCHEDULE is, where its content does not say.",
+    ),
+    click.option(
+        "--steps-per-epoch",
+        type=Whole(1, MAX_STEP),
+        help="Optimizer updates per epoch: steps a per-epoch scheduler (a pasted PyTorch call, "
+        "Lightning, timm, MMEngine) in optimizer updates.",
+    ),
+    click.option(
+        "--train-samples",
+        type=Whole(1, MAX_STEP),
+        help="Samples in the training set, for a config that counts its steps from the data.",
+    ),
+    click.option(
+        "--world-size",
+        type=Whole(1, 1_000_000),
+        help="Data-parallel processes (GPUs).  [default: 1]",
+    ),
+    click.option(
+        "--grad-accum",
+        type=Whole(1, 1_000_000),
+        help="Gradient accumulation steps, where the config does not give them.",
+    ),
+    click.option(
+        "--batch-size",
+        type=Whole(1, MAX_STEP),
+        help="Batch size per device, where the config does not give it.",
+    ),
+    click.option(
+        "--interval",
+        type=click.Choice(["step", "epoch"]),
+        help="Whether the scheduler steps after every update or every epoch, where the file "
+        "leaves it open.  [default: epoch with --steps-per-epoch]",
+    ),
+    click.option(
+        "--explain",
+        is_flag=True,
+        help="Say on stderr how lrcli counted the steps: batches, processes, accumulation, "
+        "epochs, warmup.",
+    ),
+    click.option(
         "--closed-form",
         is_flag=True,
         help="Answer a recursive PyTorch scheduler with torch's closed form (other floats than "
@@ -205,20 +250,35 @@ def schedule_options(command: F) -> F:
         text = kwargs.pop("schedule_text")
         parts = {name: kwargs.pop(name) for name in (*_PIECEWISE, "convention", "dtype")}
         lr, closed_form = kwargs.pop("lr"), kwargs.pop("closed_form")
+        facts = {name: kwargs.pop(name) for name in _FACTS}
+        kind, explain = kwargs.pop("kind"), kwargs.pop("explain")
+        run_last = None
         if text is None:
             if closed_form:
                 raise click.UsageError("--closed-form goes with a pasted PyTorch scheduler call")
+            _no_facts(facts, kind, "--boundaries/--values")
             schedule: Schedule = build_schedule(base_lr=lr, **parts)
         else:
-            schedule = _pasted(text, lr, parts, closed_form)
-        return command(schedule=schedule, **kwargs)
+            _alone(parts)
+            from lrcli import configs
+
+            if configs.looks_like_path(text) or kind is not None:
+                schedule, run_last = _config(text, kind, lr, facts, explain)
+            else:
+                schedule, run_last = _pasted(text, lr, facts, explain)
+            if closed_form:
+                schedule = _closed(schedule)
+        return command(schedule=schedule, run_last=run_last, **kwargs)
 
     decorated = _with_options(wrapper, _SCHEDULE_OPTIONS)
     return cast(F, click.argument("schedule_text", metavar="[SCHEDULE]", required=False)(decorated))
 
 
-def _pasted(text: str, lr: float | None, parts: dict[str, Any], closed_form: bool) -> Schedule:
-    """The schedule a pasted call builds; the piecewise options do not go with it."""
+_FACTS = ("steps_per_epoch", "train_samples", "world_size", "grad_accum", "batch_size", "interval")
+
+
+def _alone(parts: dict[str, Any]) -> None:
+    """SCHEDULE says what the schedule is: the piecewise options do not go with it."""
     ctx = click.get_current_context()
     given = [n for n in _PIECEWISE if parts[n] is not None]
     given += [
@@ -232,8 +292,59 @@ def _pasted(text: str, lr: float | None, parts: dict[str, Any], closed_form: boo
         raise click.UsageError(
             f"SCHEDULE and {options} are two ways to give the schedule; use one{why}"
         )
+
+
+def _no_facts(facts: dict[str, Any], kind: str | None, form: str) -> None:
+    given = [_option(n) for n, v in facts.items() if v is not None]
+    if kind is not None:
+        given.insert(0, "--kind")
+    if given:
+        raise click.UsageError(
+            f"{', '.join(given)} go with a config file or a pasted call, not {form}"
+        )
+
+
+def _config(
+    text: str, kind: str | None, lr: float | None, facts: dict[str, Any], explain: bool
+) -> tuple[Schedule, int | None]:
+    """The schedule in a config file, per optimizer update."""
+    from lrcli import configs
+
+    known = configs.Facts(lr=lr, **facts)
+    try:
+        reading = configs.read_config(Path(text.strip()), known, kind=kind)
+    except configs.MissingFact as e:
+        raise click.UsageError(str(e)) from None
+    except ScheduleError as e:
+        if e.field in configs.OPTIONS or e.field == "kind":
+            raise _bad(e) from None
+        raise click.BadParameter(str(e), param_hint="'SCHEDULE'") from None
+    for option in known.unused():
+        _warn(f"{option} is ignored: this {reading.kind} file does not use it")
+    if explain:
+        for line in reading.explain:
+            click.echo(line, err=True)
+    return reading.schedule, reading.last_update
+
+
+def _pasted(
+    text: str, lr: float | None, facts: dict[str, Any], explain: bool
+) -> tuple[Schedule, int | None]:
+    """The schedule a pasted call builds; stepped per epoch with --steps-per-epoch."""
     from lrcli.frameworks import build  # loaded only for a pasted call
 
+    if text.strip().split("(", 1)[0].strip().endswith("TrainingArguments"):
+        return _training_arguments(text, lr, facts, explain)
+    per, interval = facts["steps_per_epoch"], facts["interval"]
+    others = [
+        _option(n)
+        for n in _FACTS
+        if facts[n] is not None and n not in ("steps_per_epoch", "interval")
+    ]
+    if others:
+        raise click.UsageError(f"{', '.join(others)} go with a config file, not a pasted call")
+    if interval == "epoch" and per is None:
+        raise click.UsageError("--interval epoch needs --steps-per-epoch, the updates in an epoch")
     try:
         built = build(text, lr=lr)
     except ScheduleError as e:
@@ -243,14 +354,57 @@ def _pasted(text: str, lr: float | None, parts: dict[str, Any], closed_form: boo
     schedule = built.schedule
     if lr is not None and not built.lr_used:
         _warn(f"--lr is ignored: {built.api} sets the rate itself")
-    if closed_form:
-        closed = schedule.closed_variant() if isinstance(schedule, Phased) else None
-        if closed is None:
-            raise click.UsageError(
-                f"--closed-form: {built.api} has no other closed form; it is exact as it is"
-            )
-        schedule = closed
-    return schedule
+    lines = [f"{built.api}, stepped after every optimizer update"]
+    if per is not None and interval != "step":
+        from lrcli.stepping import PerEpoch
+
+        schedule = PerEpoch(schedule, per)
+        lines = [
+            f"{built.api}, stepped once per epoch: update k runs at its rate after "
+            f"k // {per:,} scheduler steps"
+        ]
+    if explain:
+        for line in lines:
+            click.echo(line, err=True)
+    return schedule, None
+
+
+def _training_arguments(
+    text: str, lr: float | None, facts: dict[str, Any], explain: bool
+) -> tuple[Schedule, int | None]:
+    """`TrainingArguments(...)` pasted: the keyword arguments are an hf-trainer file's fields."""
+    from lrcli import configs
+    from lrcli.calls import Call, parse_call
+    from lrcli.configs import hf_trainer
+
+    try:
+        call = parse_call(text)
+        if call.args or any(isinstance(v, Call) for _, v in call.kwargs):
+            raise ScheduleError("SCHEDULE", "write TrainingArguments' fields as keywords")
+        known = configs.Facts(lr=lr, **facts)
+        reading = hf_trainer.read(Path("TrainingArguments"), dict(call.kwargs), known)
+    except configs.MissingFact as e:
+        raise click.UsageError(str(e)) from None
+    except ScheduleError as e:
+        if e.field in configs.OPTIONS:
+            raise _bad(e) from None
+        raise click.BadParameter(str(e), param_hint="'SCHEDULE'") from None
+    for option in known.unused():
+        _warn(f"{option} is ignored: TrainingArguments does not use it")
+    if explain:
+        for line in reading.explain:
+            click.echo(line, err=True)
+    return reading.schedule, reading.last_update
+
+
+def _closed(schedule: Schedule) -> Schedule:
+    closed = schedule.closed_variant() if isinstance(schedule, Phased) else None
+    if closed is None:
+        name = getattr(schedule, "api", "this schedule")
+        raise click.UsageError(
+            f"--closed-form: {name} has no other closed form; it is exact as it is"
+        )
+    return closed
 
 
 _FIRST = click.option("--first", type=STEP, help="First step shown, inclusive.  [default: 0]")
@@ -281,12 +435,13 @@ def range_options(command: F) -> F:
     """Add the step-range options; `command` receives `selection` and `last_given`."""
 
     @functools.wraps(command)
-    def wrapper(*, schedule: Schedule, **kwargs: Any) -> Any:
+    def wrapper(*, schedule: Schedule, run_last: int | None, **kwargs: Any) -> Any:
         first, last, every, at = (kwargs.pop(k) for k in ("first", "last", "every", "at"))
         if at is not None and (first is not None or last is not None or every != 1):
             _warn("--at overrides --first, --last and --every")
+        end = last if last is not None or run_last is None else max(run_last, first or 0)
         try:
-            selection = selection_from(schedule, first=first, last=last, every=every, at=at)
+            selection = selection_from(schedule, first=first, last=end, every=every, at=at)
             if isinstance(schedule, Phased):
                 largest = (
                     max(selection.values)
@@ -321,10 +476,15 @@ def span_options(command: F) -> F:
     """Add --first and --last for a drawing; `command` receives `span` and `last_given`."""
 
     @functools.wraps(command)
-    def wrapper(*, schedule: Schedule, first: int | None, last: int | None, **kw: Any) -> Any:
+    def wrapper(
+        *, schedule: Schedule, run_last: int | None, first: int | None, last: int | None, **kw: Any
+    ) -> Any:
         start = 0 if first is None else first
-        # A quarter more than the boundaries take, so the final rate shows as more than a sliver.
+        # A quarter more than the boundaries take, so the final rate shows as more than a sliver;
+        # a config's run is drawn to its last update.
         ahead = min(schedule.default_last + max(1, (schedule.default_last + 1) // 4), MAX_STEP)
+        if run_last is not None:
+            ahead = run_last
         try:
             span = StepRange(start, max(ahead, start) if last is None else last)
         except ScheduleError as e:
@@ -471,7 +631,7 @@ def _starts_at_zero(schedule: Phased) -> list[str]:
     required=True,
     help="The framework to write the schedule for.",
 )
-def export_command(schedule: Schedule, target: str) -> None:
+def export_command(schedule: Schedule, run_last: int | None, target: str) -> None:
     """Print Python code that builds the schedule in another framework.
 
     The boundaries are converted to the framework's convention, so the code gives the rate

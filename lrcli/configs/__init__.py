@@ -108,13 +108,13 @@ def _module(kind: str) -> ModuleType:
 def looks_like_path(text: str) -> bool:
     """Whether SCHEDULE names a file rather than a pasted call."""
     stripped = text.strip()
+    try:
+        exists = bool(stripped) and Path(stripped).exists()
+    except (OSError, ValueError):  # too long for a file name, or a NUL: a call, then
+        exists = False
     if "(" in stripped:
-        return Path(stripped).is_file()
-    return bool(stripped) and (
-        Path(stripped).exists()
-        or "/" in stripped
-        or stripped.endswith((".json", ".yaml", ".yml", ".py", ".cfg"))
-    )
+        return exists
+    return exists or "/" in stripped or stripped.endswith((".json", ".yaml", ".yml", ".py"))
 
 
 def load(path: Path) -> Any:
@@ -140,7 +140,15 @@ def load(path: Path) -> Any:
     try:
         return json.loads(text)
     except ValueError:
+        pass
+    try:
         return _yaml(path, text)
+    except ScheduleError:
+        raise ScheduleError(
+            FIELD,
+            f"{clip(str(path))!r} is not a config lrcli knows (JSON, YAML or Python); kinds: "
+            f"{', '.join(KINDS)}",
+        ) from None
 
 
 def _json(path: Path, text: str) -> Any:

@@ -100,22 +100,22 @@ def _count_updates(data: dict[str, Any], facts: Facts, explain: list[str]) -> in
     accum = _held_int(data, facts, "gradient_accumulation_steps", "grad_accum", 1)
     drop = bool(data.get("dataloader_drop_last", False))
     batches = samples // batch if drop else -(-samples // batch)
-    line = f"{samples:,} samples / {batch:,} per device = {_ratio(samples, batch)}"
-    line += f" -> {batches:,} batches"
-    line += " (last batch dropped)" if drop else " (last batch kept)"
+    kept = " (last batch dropped)" if drop else " (last batch kept)"
+    line = f"{samples:,} samples / {batch:,} per device = {_step(samples, batch, batches)} batches"
     if world > 1:
         per = batches // world if drop or batches % world == 0 else batches // world + 1
-        line += f", / {world} processes = {_ratio(batches, world)} -> {per:,} per process"
+        line += f", / {world} processes = {_step(batches, world, per)} per process"
     else:
         per = batches
+    line += kept if samples % batch or (world > 1 and batches % world) else ""
     updates = max(per // accum + int(per % accum > 0), 1)
     if accum > 1:
-        line += f"; / {accum} accumulation = {_ratio(per, accum)} -> {updates:,} updates per epoch"
-        line += " (rounded up)"
+        line += f"; / {accum} accumulation = {_step(per, accum, updates)} updates per epoch"
+        line += " (rounded up)" if per % accum else ""
     else:
         line += f"; {updates:,} updates per epoch"
     total = math.ceil(epochs * updates)
-    line += f"; x {epochs:g} epochs = {total:,} steps"
+    line += f"; x {epochs:g} epoch{'' if epochs == 1 else 's'} = {total:,} steps"
     explain.append(line)
     return int(total)
 
@@ -130,9 +130,11 @@ def _held_int(data: dict[str, Any], facts: Facts, key: str, fact: str, default: 
     return int(value)
 
 
-def _ratio(a: int, b: int) -> str:
-    value = a / b
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+def _step(a: int, b: int, result: int) -> str:
+    """`a / b` and what the Trainer makes of it: "3,250" or "406.25 -> 407"."""
+    if a % b == 0:
+        return f"{a // b:,}"
+    return f"{a / b:,.2f}".rstrip("0").rstrip(".") + f" -> {result:,}"
 
 
 def _warmup(data: dict[str, Any], total: int, explain: list[str]) -> int:
@@ -152,6 +154,7 @@ def _warmup(data: dict[str, Any], total: int, explain: list[str]) -> int:
     warmup = math.ceil(total * steps)
     if steps:
         explain.append(
-            f"warmup {steps:g} of {total:,} = {total * steps!r} -> {warmup:,} steps (rounded up)"
+            f"warmup {steps * 100:g}% of {total:,} = {total * steps!r} -> {warmup:,} steps"
+            " (rounded up)"
         )
     return int(warmup)
