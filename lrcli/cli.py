@@ -305,22 +305,32 @@ def _no_facts(facts: dict[str, Any], kind: str | None, form: str) -> None:
 
 
 def _config(
-    text: str, kind: str | None, lr: float | None, facts: dict[str, Any], explain: bool
+    text: str,
+    kind: str | None,
+    lr: float | None,
+    facts: dict[str, Any],
+    explain: bool,
+    *,
+    pasted: bool = False,
 ) -> tuple[Schedule, int | None]:
-    """The schedule in a config file, per optimizer update."""
+    """The schedule in a config file (or a pasted `TrainingArguments(...)`), per update."""
     from lrcli import configs
 
     known = configs.Facts(lr=lr, **facts)
     try:
-        reading = configs.read_config(Path(text.strip()), known, kind=kind)
+        if pasted:
+            reading = configs.read_training_arguments(text, known)
+        else:
+            reading = configs.read_config(Path(text.strip()), known, kind=kind)
     except configs.MissingFact as e:
         raise click.UsageError(str(e)) from None
     except ScheduleError as e:
         if e.field in configs.OPTIONS or e.field == "kind":
             raise _bad(e) from None
         raise click.BadParameter(str(e), param_hint="'SCHEDULE'") from None
+    what = "TrainingArguments" if pasted else f"this {reading.kind} file"
     for option in known.unused():
-        _warn(f"{option} is ignored: this {reading.kind} file does not use it")
+        _warn(f"{option} is ignored: {what} does not use it")
     if explain:
         for line in reading.explain:
             click.echo(line, err=True)
@@ -334,7 +344,7 @@ def _pasted(
     from lrcli.frameworks import build  # loaded only for a pasted call
 
     if text.strip().split("(", 1)[0].strip().endswith("TrainingArguments"):
-        return _training_arguments(text, lr, facts, explain)
+        return _config(text, None, lr, facts, explain, pasted=True)
     per, interval = facts["steps_per_epoch"], facts["interval"]
     others = [
         _option(n)
@@ -367,34 +377,6 @@ def _pasted(
         for line in lines:
             click.echo(line, err=True)
     return schedule, None
-
-
-def _training_arguments(
-    text: str, lr: float | None, facts: dict[str, Any], explain: bool
-) -> tuple[Schedule, int | None]:
-    """`TrainingArguments(...)` pasted: the keyword arguments are an hf-trainer file's fields."""
-    from lrcli import configs
-    from lrcli.calls import Call, parse_call
-    from lrcli.configs import hf_trainer
-
-    try:
-        call = parse_call(text)
-        if call.args or any(isinstance(v, Call) for _, v in call.kwargs):
-            raise ScheduleError("SCHEDULE", "write TrainingArguments' fields as keywords")
-        known = configs.Facts(lr=lr, **facts)
-        reading = hf_trainer.read(Path("TrainingArguments"), dict(call.kwargs), known)
-    except configs.MissingFact as e:
-        raise click.UsageError(str(e)) from None
-    except ScheduleError as e:
-        if e.field in configs.OPTIONS:
-            raise _bad(e) from None
-        raise click.BadParameter(str(e), param_hint="'SCHEDULE'") from None
-    for option in known.unused():
-        _warn(f"{option} is ignored: TrainingArguments does not use it")
-    if explain:
-        for line in reading.explain:
-            click.echo(line, err=True)
-    return reading.schedule, reading.last_update
 
 
 def _closed(schedule: Schedule) -> Schedule:

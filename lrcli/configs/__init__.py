@@ -201,3 +201,14 @@ def read_config(
         raise ScheduleError("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
     reading: Reading = _module(kind).read(path, data, facts)
     return reading
+
+
+def read_training_arguments(text: str, facts: Facts | None = None) -> Reading:
+    """A pasted `TrainingArguments(...)` call: its keywords are an hf-trainer file's fields."""
+    from lrcli.calls import Call, parse_call
+    from lrcli.configs import hf_trainer
+
+    call = parse_call(text)
+    if call.args or any(isinstance(value, Call) for _, value in call.kwargs):
+        raise ScheduleError(FIELD, "write TrainingArguments' fields as keywords, with values")
+    return hf_trainer.read(Path("TrainingArguments"), dict(call.kwargs), facts or Facts())
