@@ -229,6 +229,13 @@ def read(path: Path, data: Any, facts: Facts) -> Reading:
             initial,
             lr,
         )
+        if isinstance(stepper, OneCycleLR) and any(isinstance(s, OneCycleLR) for s in steppers):
+            raise ScheduleError(
+                FIELD,
+                f"param_scheduler[{i}]: a second OneCycleLR overwrites the first one's "
+                "initial_lr, max_lr and min_lr in the param group; lrcli reads one OneCycleLR "
+                "per list",
+            )
         initial = stepper.initial_lr
         steppers.append(stepper)
         explain.append(stepper.explain(per if loop == "epoch" else None))
