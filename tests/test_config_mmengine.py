@@ -481,7 +481,10 @@ def test_end_not_after_begin_is_refused_as_mmengine_does() -> None:
 
 
 def test_a_file_with_a_base_but_no_schedule_body_says_so() -> None:
-    source = "_base_ = ['../_base_/default_runtime.py']\nparam_scheduler = [dict(type='StepLR', step_size=3)]\n"
+    source = (
+        "_base_ = ['../_base_/default_runtime.py']\n"
+        "param_scheduler = [dict(type='StepLR', step_size=3)]\n"
+    )
     with pytest.raises(ScheduleError) as e:
         _read(source)
     assert str(e.value) == (

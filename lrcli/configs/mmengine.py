@@ -27,7 +27,7 @@ from lrcli.calls import clip
 from lrcli.configs import FIELD, Facts, Reading
 from lrcli.frameworks import torch
 from lrcli.schedule import MAX_STEP, ScheduleError
-from lrcli.smooth import Floats, Phase, Steps, Walk, product_walk
+from lrcli.smooth import Floats, Phase, Steps, Walk, affine_walk, product_walk
 
 KIND = "mmengine"
 
@@ -893,6 +893,13 @@ class Runner(Walk):
             # Products only: every factor in the Runner's order, each product rounded in turn.
             factors = np.where(k == MUL, x, 1.0)
             values = product_walk(before, factors.ravel())[n - 1 :: n]
+        elif (
+            len(moving := np.flatnonzero((k != KEEP).any(axis=0))) == 1
+            and (k[:, moving[0]] == AFFINE).all()
+        ):
+            # One scheduler moving alone (a cosine or poly with eta_min): its recursion only.
+            j = int(moving[0])
+            values = affine_walk(before, x[:, j].tolist(), self.order[j].low)
         else:
             values = self._loop(before, k, x)
         where = np.searchsorted(busy, np.arange(count), side="right") - 1
