@@ -337,6 +337,13 @@ def test_steps_asked_in_any_order_and_in_parts_agree(case: dict[str, Any], data:
     picks = data.draw(st.lists(st.integers(0, last), min_size=1, max_size=20))
     for step in picks:  # one at a time, jumping back and forth over the checkpoints
         assert again(np.array([step], dtype=np.int64))[0] == whole[step]
+    # The phases' edges are where the rate can change: segments read from them hold the rates.
+    spread = [
+        seg.rate
+        for seg in reading.schedule.segments(0, last)
+        for _ in range(seg.first, seg.last + 1)
+    ]
+    assert spread == whole.tolist()
 
 
 # --- Facts, scaling and what the file may not say -------------------------------------------

@@ -27,7 +27,7 @@ from lrcli.calls import clip
 from lrcli.configs import FIELD, Facts, Reading
 from lrcli.frameworks import torch
 from lrcli.schedule import MAX_STEP, ScheduleError
-from lrcli.smooth import Floats, Phase, Steps, Walk, affine_walk, product_walk
+from lrcli.smooth import WALK_LIMIT, Floats, Phase, Steps, Walk, affine_walk, product_walk
 
 KIND = "mmengine"
 
@@ -582,7 +582,7 @@ class Stepper:
         raise NotImplementedError
 
     def jumps(self) -> list[int]:
-        """The last_steps at which a jump-only scheduler changes the lr."""
+        """The last_steps at which a jump-only scheduler may change the lr."""
         return []
 
     def describe(self) -> str:
@@ -651,7 +651,7 @@ class ConstantLR(Stepper):
         return kinds, np.where(s == 0, self.factor, back)
 
     def jumps(self) -> list[int]:
-        return [self.total_iters] if self.total_iters > 0 else []
+        return [0, self.total_iters]
 
     def describe(self) -> str:
         return (
@@ -739,7 +739,7 @@ class MultiStepLR(Stepper):
         return np.where(hit, MUL, KEEP).astype(np.int8), self.powers[i]
 
     def jumps(self) -> list[int]:
-        return [int(m) for m in self.edges if m > 0]
+        return [int(m) for m in self.edges]
 
     def describe(self) -> str:
         return f"MultiStepLR(milestones={[int(m) for m in self.edges]}, gamma={self.gamma!r})"
@@ -958,8 +958,9 @@ class Runner(Walk):
         if hi < lo:
             return []
         if stepper.shape == "constant":
-            marks = [(stepper.begin + j) * scale for j in stepper.jumps()]
-            return [(m, "constant") for m in marks if lo <= m <= hi]
+            span = stepper.end - stepper.begin
+            marks = [(stepper.begin + j) * scale for j in stepper.jumps() if j < span]
+            return [(m, "constant") for m in marks if m >= 1]
         return [(lo, stepper.shape), (min(hi + 1, MAX_STEP), "constant")]
 
     def phases(self, first: int = 0, last: int = MAX_STEP) -> Iterator[Phase]:
@@ -977,6 +978,12 @@ class Runner(Walk):
                     moving.add(edge[j][1])
             shape = "constant" if not moving else moving.pop() if len(moving) == 1 else "mixed"
             yield Phase(lo, hi, shape)
+
+    def _too_far(self, step: int, cost: int) -> str:
+        return (
+            f"step {step:,} takes {cost:,} steps of the Runner's recursion, more than the "
+            f"{WALK_LIMIT:,} lrcli walks to answer exactly"
+        )
 
     @property
     def end(self) -> int:
