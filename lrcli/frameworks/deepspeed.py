@@ -107,7 +107,6 @@ class _Warmup(DeepSpeedSchedule):
     """The warmup shared by the three: `g(j)` for j < W', then the rest."""
 
     def __init__(self, warmup: int, warmup_type: str, given_type: Any) -> None:
-        self.given_warmup = warmup
         self.warmup = max(2, warmup)  # self.warmup_num_steps = max(2, warmup_num_steps)
         self.warmup_type = warmup_type
         self.given_type = given_type
@@ -146,16 +145,14 @@ class _Warmup(DeepSpeedSchedule):
 
     def _g_text(self) -> str:
         if self.warmup_type == LOG:
-            return f"g(j) = log(j + 1) / log({self.warmup:,})"
-        return f"g(j) = j / {self.warmup:,}"
+            return f"g(j) = log(j + 1) / log({self.warmup})"
+        return f"g(j) = j / {self.warmup}"
 
     def _warmup_text(self) -> str:
-        clamp = (
-            f"max(2, warmup_num_steps) = max(2, {self.given_warmup})"
-            if self.given_warmup < 2
-            else "warmup_num_steps"
+        return (
+            f"W' = max(2, warmup_num_steps) = {self.warmup:,}, warmup_type "
+            f"{self.warmup_type!r}: {self._g_text()}"
         )
-        return f"warmup W' = {clamp} = {self.warmup:,}, {self.warmup_type}: {self._g_text()}"
 
 
 class _MinMax(_Warmup):
@@ -256,9 +253,9 @@ class WarmupDecayLRSchedule(_MinMax):
             self._warmup_text(),
             f"updates 1..{self.warmup:,}: warmup_min_lr + (warmup_max_lr - warmup_min_lr) * "
             f"g(k - 1), from {self.low!r} to warmup_max_lr {self.high!r}{default}",
-            f"updates {self.warmup + 1:,} on: the same with (T - j) / {span!r}, "
-            f"T = total_num_steps = {self.total!r}, j = k - 1, down to warmup_min_lr "
-            f"{self.low!r} at update {self.settle:,} and held there",
+            f"updates {self.warmup + 1:,} on: warmup_min_lr + (warmup_max_lr - warmup_min_lr) "
+            f"* max(0, (T - (k - 1)) / {span!r}), T = total_num_steps = {self.total!r}: "
+            f"warmup_min_lr {self.low!r} from update {self.settle:,} on",
         ]
 
 
@@ -331,7 +328,7 @@ class WarmupCosineLRSchedule(_Warmup):
             )
 
     def arithmetic(self) -> list[str]:
-        floor = self.lr * max(0.0, self.floor)
+        floor = float(self(np.array([self.settle], dtype=np.int64))[0])
         return [
             self._warmup_text(),
             f"rate = lr * ratio, lr = {self.lr!r}: update 0 is 0.0; updates 1..{self.warmup:,} "
@@ -425,15 +422,15 @@ class OneCycleSchedule(DeepSpeedSchedule):
             stairs.append(f"{self.second_stairs} stairs down")
         how = f" in {' and '.join(stairs)}" if stairs else ""
         lines = [
-            f"one cycle of {self.first!r} + {self.second!r} updates from cycle_min_lr "
+            f"one cycle of {self.first:g} + {self.second:g} updates from cycle_min_lr "
             f"{self.low!r} up to cycle_max_lr {self.high!r} at update {self.peak:,} and back "
-            f"down at update {self.end - 1:,}{how} (OneCycle computes from j + 1 = k, so it is "
-            "on time)",
+            f"down at update {self.end - 1:,}{how} (its formula uses j + 1, so the delay "
+            "cancels: update k at k)",
         ]
         if self.decays:
             lines.append(
                 f"updates {self.end:,} on: cycle_min_lr / (1 + {self.decay_rate!r} * "
-                f"(k - {self.total!r}) / {self.decay_size!r})"
+                f"(k - {self.total:g}) / {self.decay_size!r})"
             )
         else:
             lines.append(f"updates {self.end:,} on: cycle_min_lr {self.low!r} (no decay)")
@@ -471,11 +468,11 @@ class LRRangeTestSchedule(DeepSpeedSchedule):
                 k += 1
 
     def arithmetic(self) -> list[str]:
-        interval = f"floor(k / {self.size:,})" if self.staircase else f"k / {self.size:,}"
+        interval = f"floor(k / {self.size})" if self.staircase else f"k / {self.size}"
         return [
             f"update k: lr_range_test_min_lr * (1 + {self.rate!r} * {interval}), "
-            f"lr_range_test_min_lr = {self.low!r} (the optimizer's lr is overwritten; "
-            "LRRangeTest computes from j + 1 = k, so it is on time)"
+            f"lr_range_test_min_lr = {self.low!r} (its formula uses j + 1, so the delay "
+            "cancels: update k at k)"
         ]
 
 
