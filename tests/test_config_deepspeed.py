@@ -722,3 +722,19 @@ EXPLAIN = {
 def test_explain_lines(record: dict[str, Any]) -> None:
     reading = read_config(CONFIGS / record["file"], facts_for(record))
     assert reading.explain == EXPLAIN[record["file"]]
+
+
+def test_explain_says_warmup_decay_default_max_is_not_the_optimizers(tmp_path: Path) -> None:
+    data = {
+        "optimizer": {"type": "AdamW", "params": {"lr": 3e-4}},
+        "scheduler": {"type": "WarmupDecayLR", "params": {"total_num_steps": 5000}},
+    }
+    reading = read_config(write(tmp_path, data))
+    assert reading.explain[0] == (
+        "optimizer.params.lr 0.0003 (AdamW) plays no part: WarmupDecayLR sets the rate itself"
+    )
+    assert reading.explain[4] == (
+        "updates 1..1,000: warmup_min_lr + (warmup_max_lr - warmup_min_lr) * g(k - 1), from "
+        "0.0 to warmup_max_lr 0.001 (its default: not the optimizer's lr)"
+    )
+    assert reading.schedule(steps_of([1001])).tolist() == [0.001]
