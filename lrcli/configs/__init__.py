@@ -20,6 +20,7 @@ from lrcli.schedule import Schedule, ScheduleError
 
 KINDS = {
     "hf-trainer": "hf_trainer",
+    "deepspeed": "deepspeed",
     "keras-json": "keras_json",
     "lightning-yaml": "lightning_yaml",
     "mmengine": "mmengine",
