@@ -53,7 +53,8 @@ class PerEpoch(Phased):
                 MAX_STEP if phase.last >= MAX_STEP // self.per else (phase.last + 1) * self.per - 1,
             )
             if lo <= hi:
-                yield Phase(lo, hi, phase.shape)
+                # A smooth shape over epochs is a staircase over updates: say so ("cosine/epoch").
+                yield Phase(lo, hi, phase.shape if phase.constant else f"{phase.shape}/epoch")
 
     @property
     def stepped(self) -> bool:
