@@ -22,6 +22,7 @@ KINDS = {
     "hf-trainer": "hf_trainer",
     "keras-json": "keras_json",
     "lightning-yaml": "lightning_yaml",
+    "timm": "timm",
 }
 """Kind name -> module of this package, in the order `detect` asks them."""
 
