@@ -478,7 +478,7 @@ class WSD(TimmScheduler):
         # min(t_decay / self.decay_t, 1.)
         ratio = t_decay[going].astype(np.float64) / float(self.decay_t)
         frac = np.where(ratio > 1.0, 1.0, ratio)
-        out = stable.copy()
+        out: Floats = stable.copy()
         out[going] = self.lr_min + (stable[going] - self.lr_min) * self._decay(frac)
         return out
 
