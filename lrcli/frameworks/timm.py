@@ -322,6 +322,12 @@ class Tanh(_Cycles):
         super().__init__(*args)
         self.lb, self.ub = lb, ub
         if self.warmup_t and not self.warmup_prefix:
+            if self.warmup_t >= self.dead:
+                raise CallError(
+                    f"{self.api}: timm raises 'math domain error' in its constructor: the "
+                    f"warmup ends at t={self.warmup_t}, past the end of the cycles "
+                    f"(cycle_mul={self.mul!r} < 1)"
+                )
             # t_v = self._get_lr(self.warmup_t): the warmup climbs to the curve's value there
             t_v = float(self.after(np.array([self.warmup_t], dtype=np.int64))[0])
             self.warmup_step = (t_v - self.warmup_lr_init) / self.warmup_t
