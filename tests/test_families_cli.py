@@ -192,7 +192,7 @@ def test_a_rate_that_settles_answers_any_step_at_once(lrcli: Lrcli) -> None:
         (
             ["NoSuchSchedule(optimizer, 3)"],
             "Invalid value for 'SCHEDULE': 'NoSuchSchedule' is not a schedule lrcli knows; "
-            "did you mean 'ChainedScheduler'?",
+            "did you mean 'WSDLRScheduler'?",
         ),
         (
             ["get_cosine_schedule_with_warmup(optimizer, 10, num_training_step=100)", "--lr", "1"],

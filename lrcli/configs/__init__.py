@@ -23,6 +23,7 @@ KINDS = {
     "deepspeed": "deepspeed",
     "keras-json": "keras_json",
     "lightning-yaml": "lightning_yaml",
+    "timm": "timm",
     "mmengine": "mmengine",
 }
 """Kind name -> module of this package, in the order `detect` asks them."""

@@ -19,7 +19,7 @@ from lrcli.calls import Call, CallError, Placeholder, clip, parse_call
 from lrcli.frameworks._args import Optimizer, bind
 from lrcli.schedule import Schedule
 
-FRAMEWORKS = ("torch", "transformers", "optax", "keras", "tf1", "deepspeed")
+FRAMEWORKS = ("torch", "transformers", "optax", "keras", "tf1", "deepspeed", "timm")
 """Modules of this package, one per framework, in the order candidates are listed."""
 
 
