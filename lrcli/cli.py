@@ -433,9 +433,9 @@ def range_options(command: F) -> F:
                 schedule.check_steps(largest, "at" if at is not None else "last")
         except ScheduleError as e:
             raise _bad(e) from None
-        return command(
-            schedule=schedule, selection=selection, last_given=last is not None, **kwargs
-        )
+        # A config's run ends at its last update: the range is closed there, as if given.
+        closed = last is not None or (run_last is not None and at is None)
+        return command(schedule=schedule, selection=selection, last_given=closed, **kwargs)
 
     return cast(F, _with_options(wrapper, _RANGE_OPTIONS))
 
