@@ -1,0 +1,264 @@
+"""Python's `repr` of float64 arrays, computed by numpy: the shortest text that reads back the same.
+
+`repr` of one float costs about a microsecond; smooth schedules have a different rate on every
+row, so output at memory speed needs the whole array at once. Two steps:
+
+1. Digits. Dragonbox (Junekey Jeon, 2020), the nearest-rounding, ties-to-even variant that
+   matches `repr`'s choice (the shortest decimal that reads back the same, and of those the
+   nearest), run on whole arrays. The 64x128-bit products are built from 32-bit halves in
+   uint64; the lowest partial product is only estimated, and the rows where that estimate could
+   move the result (about one in 2**31) are marked. So are the rows whose answer needs an exact
+   integer or tie check Dragonbox does with a second product: the one in a hundred that needs
+   the parity check of its smaller-divisor step gets it, on that subset only; rarer cases, and
+   powers of two, zeros, inf and nan, are left to `repr`, row by row.
+2. Text. The digits are written as ASCII eight at a time from a table of "0000".."9999", and
+   `repr`'s layout (a decimal point at the right place, "0.000" before small numbers, an
+   exponent from 1e16 up and below 1e-4, a sign) is made with per-row shifts and masks on
+   three 64-bit words, so each row's text is 24 bytes or fewer, little-endian in the words.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from numpy.typing import NDArray
+
+U64 = NDArray[np.uint64]
+I64 = NDArray[np.int64]
+
+WIDTH = 24
+"""The most bytes `repr` of a float64 takes: `-2.2250738585072014e-308`."""
+
+_K_MIN, _K_MAX = -292, 326  # the powers of ten Dragonbox needs for float64
+_M32 = np.uint64(0xFFFF_FFFF)
+_ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+_ZEROS = np.uint64(0x3030_3030_3030_3030)  # "00000000"
+_DOTS = np.uint64(0x2E2E_2E2E_2E2E_2E2E)  # "........"
+_MAX_HIGH_BYTE = 0x3A << 56  # a word whose last byte is a digit is below this
+_U = np.uint64
+
+
+def _cache_entry(k: int) -> int:
+    """Dragonbox's 128-bit multiplier for 10**k: 10**k scaled to 128 bits, rounded up."""
+    if k >= 0:
+        power: int = 10**k
+        shift = 127 - (power.bit_length() - 1)
+        return power << shift if shift >= 0 else -(-power // (1 << -shift))
+    power = 10 ** (-k)
+    return -(-(1 << (127 + power.bit_length())) // power)
+
+
+@functools.cache
+def _tables() -> dict[str, NDArray[np.uint64]]:
+    """Built on first use, so that importing lrcli stays quick."""
+    entries = [_cache_entry(k) for k in range(_K_MIN, _K_MAX + 1)]
+    high = np.array([e >> 64 for e in entries], dtype=np.uint64)
+    low = np.array([e & (2**64 - 1) for e in entries], dtype=np.uint64)
+    digits4 = np.arange(10_000)[:, None] // np.array([1000, 100, 10, 1]) % 10 + ord("0")
+    ascii4 = digits4.astype(np.uint8).view(np.uint32).ravel().astype(np.uint64)
+    # The exponent part of `repr`'s scientific form, "e-05" or "e+308", for each E.
+    exps = np.arange(-400, 400)
+    suffixes = np.array(
+        [int.from_bytes(f"e{e:+03d}".encode(), "little") for e in exps.tolist()], dtype=np.uint64
+    )
+    return {
+        "h1": high >> _U(32),
+        "h0": high & _M32,
+        "high": high,
+        "low": low,
+        "l1": low >> _U(32),
+        "ascii4": ascii4,
+        "ascii4_high": ascii4 << _U(32),
+        "pow10": np.array([10**k for k in range(20)], dtype=np.uint64),
+        # Digits of 2**b, for b = 0..63: a number of b+1 bits has that many or one more.
+        "digits_pow2": np.array([len(str(2**b)) for b in range(64)], dtype=np.uint64),
+        "suffix": suffixes,
+    }
+
+
+def _mul_high(a: U64, b: U64) -> tuple[U64, U64]:
+    """The 128-bit products a*b, as (high, low) 64-bit halves, exactly."""
+    a1, a0 = a >> _U(32), a & _M32
+    b1, b0 = b >> _U(32), b & _M32
+    p00, p01, p10 = a0 * b0, a0 * b1, a1 * b0
+    mid = (p00 >> _U(32)) + (p01 & _M32) + (p10 & _M32)
+    high = a1 * b1 + (p01 >> _U(32)) + (p10 >> _U(32)) + (mid >> _U(32))
+    return high, (mid << _U(32)) | (p00 & _M32)
+
+
+def shortest_digits(values: NDArray[np.float64]) -> tuple[U64, I64, NDArray[np.bool_]]:
+    """`(d, e, exact)`: |value| == d * 10**e, with d the digits `repr` shows (trailing zeros
+    possible) where `exact` holds; rows where it does not must be formatted some other way."""
+    t = _tables()
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.uint64)
+    biased = ((bits >> _U(52)) & _U(0x7FF)).astype(np.int64)
+    mantissa = bits & _U((1 << 52) - 1)
+    normal = biased != 0
+    # The float is fc * 2**e with fc = 2**52 + mantissa (normal) or mantissa (subnormal).
+    fc = mantissa | (normal.astype(np.uint64) << _U(52))
+    e = np.maximum(biased, 1) - 1075
+    minus_k = ((e * 315653) >> 20) - 2  # floor(log10(2**e)) - kappa
+    index = -minus_k - _K_MIN
+    beta = e + ((-minus_k * 1741647) >> 19)  # 6..9 for float64
+    two_fc = fc << _U(1)
+    u = (two_fc | _U(1)) << beta.astype(np.uint64)
+    # z = floor(u * cache / 2**128), with cache = high * 2**64 + low. u * high is exact; of
+    # u * low only its top 64 bits count, estimated from below by u1 * l1 to within 2**33.
+    u1, u0 = u >> _U(32), u & _M32
+    h1, h0, l1 = t["h1"].take(index), t["h0"].take(index), t["l1"].take(index)
+    p00, p01, p10 = u0 * h0, u0 * h1, u1 * h0
+    mid = (p00 >> _U(32)) + (p01 & _M32) + (p10 & _M32)
+    z = u1 * h1 + (p01 >> _U(32)) + (p10 >> _U(32)) + (mid >> _U(32))
+    low = (mid << _U(32)) | (p00 & _M32)
+    total = low + u1 * l1
+    carry = total < low
+    # Where the estimate leaves the carry in doubt (rare, but regular for some integers),
+    # the top half of u * low is computed exactly. `low` becomes the exact fraction bits.
+    rows = np.flatnonzero(~carry & (total >= _U(2**64 - 2**33)))
+    if len(rows):
+        whole, _ = _mul_high(u[rows], t["low"].take(index[rows]))
+        total[rows] = low[rows] + whole
+        carry[rows] = total[rows] < low[rows]
+    z += carry
+
+    s = z // _U(1000)
+    r = (z - s * _U(1000)).astype(np.int64)
+    delta = (((h1 << _U(32)) | h0) >> (63 - beta).astype(np.uint64)).astype(np.int64)
+    even = (mantissa & _U(1)) == 0
+    big = r < delta
+    # Dragonbox's two exact checks, on the few rows that need them. With r == 0 and an odd
+    # significand, the right endpoint is excluded: z must not be an integer.
+    rows = np.flatnonzero(big & (r == 0) & ~even)
+    if len(rows):
+        whole, _ = _mul_high(u[rows], t["low"].take(index[rows]))
+        integer = low[rows] + whole == 0
+        rows = rows[integer]
+        big[rows], s[rows], r[rows] = False, s[rows] - _U(1), 1000
+    # With r == delta, the left endpoint decides.
+    rows = np.flatnonzero(r == delta)
+    if len(rows):
+        parity, integer = _mul_parity(two_fc[rows] - _U(1), index[rows], beta[rows])
+        big[rows] = parity | (integer & even[rows])
+    # The smaller divisor: the nearest multiple of 10**kappa, with Dragonbox's correction.
+    dist = r + 50 - (delta >> 1)
+    tq = dist // 100
+    y = s * _U(10) + tq.astype(np.uint64)
+    tie = ~big & (dist == tq * 100)
+    if tie.any():
+        rows = np.flatnonzero(tie)
+        parity, integer = _mul_parity(two_fc[rows], index[rows], beta[rows])
+        approx = ((dist[rows] ^ 50) & 1).astype(bool)
+        y[rows] -= (parity != approx) | ((y[rows] & _U(1)).astype(bool) & integer)
+    digits = y + (s - y) * big
+    exponent = minus_k + 2 + big
+    # Zeros, powers of two (Dragonbox's shorter-interval case), inf and nan go to `repr`.
+    exact = (mantissa != 0) & (biased != 0x7FF)
+    return digits, exponent, exact
+
+
+def _mul_parity(two_f: U64, index: I64, beta: I64) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Dragonbox's compute_mul_parity: the parity of floor(two_f * cache * 2**beta / 2**128)
+    and whether it is an integer, from the low 128 bits of the 192-bit product."""
+    t = _tables()
+    top, bottom = _mul_high(two_f, t["low"].take(index))
+    top = two_f * t["high"].take(index) + top
+    b = beta.astype(np.uint64)
+    parity = ((top >> (_U(64) - b)) & _U(1)).astype(bool)
+    integer = ((top << b) | (bottom >> (_U(64) - b))) == 0
+    return parity, integer
+
+
+BLOCK = 8192
+"""Rows per numpy pass: 64 KiB temporaries, below malloc's mmap threshold, so they are reused
+rather than mapped and faulted in afresh by every operation."""
+
+
+def format_floats(values: NDArray[np.float64]) -> tuple[U64, I64]:
+    """`(text, length)`: row i's `repr` is the first `length[i]` bytes of `text[i]`, three
+    little-endian uint64 words (24 bytes, zero after the text)."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    text = np.empty((len(values), 3), dtype=np.uint64)
+    length = np.empty(len(values), dtype=np.int64)
+    for start in range(0, len(values), BLOCK):
+        stop = start + BLOCK
+        _format_block(values[start:stop], text[start:stop], length[start:stop])
+    return text, length
+
+
+def _format_block(values: NDArray[np.float64], text: U64, length: I64) -> None:
+    t = _tables()
+    d, e10, exact = shortest_digits(values)
+    d[~exact] = 1  # placeholders, replaced below
+    neg = (values.view(np.uint64) >> _U(63)).astype(np.int64)
+
+    # Left-align the digits: D has exactly 17 digits, the first one nonzero.
+    bits = (d.astype(np.float64).view(np.uint64) >> _U(52)) - _U(1023)
+    guess = t["digits_pow2"].take(bits.astype(np.intp))
+    nd = (guess + (d >= t["pow10"].take(guess.astype(np.intp)))).astype(np.int64)
+    big_d = d * t["pow10"].take(17 - nd)
+    exp10 = e10 + nd - 1  # the value is d.ddd * 10**exp10
+
+    # ASCII: S0 = digits 0-7, S1 = digits 8-15, S2 = digit 16.
+    head = big_d // _U(10**9)
+    rest = big_d - head * _U(10**9)
+    middle = rest // _U(10)
+    s2 = rest - middle * _U(10) + _U(0x30)
+    s0, s1 = _ascii8(head, t), _ascii8(middle, t)
+    # Significant digits: one past the last nonzero digit, found from a float's exponent.
+    weight = (
+        (s0 ^ _ZEROS).astype(np.float64)
+        + (s1 ^ _ZEROS).astype(np.float64) * 2.0**64
+        + (s2 - _U(0x30)).astype(np.float64) * 2.0**128
+    )
+    n_sig = (((weight.view(np.uint64) >> _U(52)) - _U(1023)) >> _U(3)).astype(np.int64) + 1
+
+    # repr's layout: scientific below 1e-4 and from 1e16; "0.000ddd" for small fractions.
+    sci = (exp10 < -4) | (exp10 > 15)
+    small = ~sci & (exp10 < 0)
+    plain = ~sci & ~small
+    # The point goes before digit `point`; in "0.000ddd" it is in the prefix instead.
+    point = np.where(plain, exp10 + 1, np.where(sci, 1, 17))
+    body = np.where(
+        plain, np.maximum(n_sig, exp10 + 2) + 1, np.where(sci, n_sig + (n_sig > 1), n_sig)
+    )
+    words = [s0, s1, s2]
+    shifted = [s0 << _U(8), (s1 << _U(8)) | (s0 >> _U(56)), (s2 << _U(8)) | (s1 >> _U(56))]
+    suffix = t["suffix"].take(exp10 + 400) * sci
+    suffix_len = (4 + (np.abs(exp10) >= 100)) * sci
+    at = (8 * point).astype(np.int64)
+    end = (8 * body).astype(np.int64)
+    for k in range(3):
+        below = ~(_ALL << np.maximum(at - 64 * k, 0).astype(np.uint64))
+        above = _ALL << np.maximum(at - 64 * k + 8, 0).astype(np.uint64)
+        word = (words[k] & below) | (shifted[k] & above) | (_DOTS & ~(below | above))
+        word &= ~(_ALL << np.maximum(end - 64 * k, 0).astype(np.uint64))
+        # The exponent starts at byte `body`: its part in word k (shift counts that come out
+        # negative wrap to huge ones, which shift everything out).
+        word |= (suffix << (end - 64 * k).astype(np.uint64)) | (
+            suffix >> (64 * k - end).astype(np.uint64)
+        )
+        words[k] = word
+    # The prefix: "-", then "0." and zeros for small fractions.
+    pre_len = neg + small * (1 - exp10)
+    zeros = _U(0x3030_3030_2E30) & ~(_ALL << (8 * small * (1 - exp10)).astype(np.uint64))
+    prefix = (neg.astype(np.uint64) * _U(0x2D)) | (zeros << (8 * neg).astype(np.uint64))
+    ps = (8 * pre_len).astype(np.uint64)
+    back = _U(64) - ps
+    text[:, 0] = (words[0] << ps) | prefix
+    text[:, 1] = (words[1] << ps) | (words[0] >> back)
+    text[:, 2] = (words[2] << ps) | (words[1] >> back)
+    length[:] = pre_len + body + suffix_len
+
+    for row in np.flatnonzero(~exact).tolist():
+        raw = repr(float(values[row])).encode()
+        text[row] = np.frombuffer(raw.ljust(WIDTH, b"\0"), dtype="<u8")
+        length[row] = len(raw)
+
+
+def _ascii8(v: U64, t: dict[str, U64]) -> U64:
+    """Eight ASCII digits of v < 10**8, the first in the lowest byte."""
+    high = v // _U(10_000)
+    first: U64 = t["ascii4"].take(high.astype(np.intp))
+    second: U64 = t["ascii4_high"].take((v - high * _U(10_000)).astype(np.intp))
+    return first | second
