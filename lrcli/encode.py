@@ -12,6 +12,7 @@ by `lrcli.shortest`, and rows of different widths are packed with whole 64-bit w
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -27,6 +28,8 @@ _DIGITS4 = (
     .view(np.uint32)
     .ravel()
 )
+_DIGITS4_64 = _DIGITS4.astype(np.uint64)
+_ROWS = np.arange(1 << 16, dtype=np.int64)
 _POWERS = np.array([10**k for k in range(1, 19)], dtype=np.int64)
 # A word written for a step's leftmost digits may start up to 3 bytes before them. Those bytes
 # belong to the row's head or to the previous row's tail, both written after the digits; before
@@ -102,67 +105,98 @@ def _packed(
     """Rows of `width`-digit steps and rates given as text words (see `shortest`).
 
     Each row is written as a unit `tail + head, step, mid, rate`: all but the rate have the
-    same width in every unit, so a unit is a matrix row with the rate text last. The units'
-    words are then shifted to their byte offsets in the output and stored whole; a word that
-    two units share is put together last. The first unit's `tail` is dropped and one added at
-    the end. None if a unit is shorter than 8 bytes (a word would span three units).
+    same width in every unit, so a unit's words are made with the same shifts for every row.
+    The words are then shifted to their byte offsets in the output and stored whole; a word
+    that two units share is put together last. The first unit's `tail` is dropped and one
+    added at the end. None if a unit is shorter than 8 bytes (a word would span three units).
     """
     n = len(steps)
     sep = tail + head
     before = len(sep) + width + len(mid)  # bytes before the rate
-    unit_len = before + length
+    words = -(-(before + shortest.WIDTH) // 8)
+    buffers = _buffers(n, 2 * words + 12)
+    unit_len = np.add(length, before, out=buffers[0].view(np.int64))
     if int(unit_len.min()) < 8:
         return None
-    words = -(-(before + shortest.WIDTH + _SPILL) // 8)
-    row = 8 * words
-    matrix = np.empty(8 + n * row, dtype=np.uint8)  # 8 spare bytes in front keep rows aligned
-    end = 8 + len(sep) + width
-    rest = steps
-    groups = -(-width // 4)
-    for group in range(groups):
-        if group < groups - 1:
-            rest, word = np.divmod(rest, 10_000)
-        else:
-            word = rest
-        column = as_strided(matrix[end - 4 :], shape=(n, 4), strides=(row, 1))
-        column.view(np.uint32)[:, 0] = _DIGITS4[word]
-        end -= 4
-    rows = matrix[8:].reshape(n, row)
-    if sep:
-        rows[:, : len(sep)] = np.frombuffer(sep, dtype=np.uint8)
-    if mid:
-        rows[:, before - len(mid) : before] = np.frombuffer(mid, dtype=np.uint8)
-    rate_words = np.ndarray(
-        (n, 3), dtype=np.uint64, buffer=matrix, offset=8 + before, strides=(row, 8)
-    )
-    rate_words[...] = text
-    units = matrix[8:].view(np.uint64).reshape(n, words)
+    units = buffers[1 : words + 1]
+    # The constant bytes of a unit, then the step's digits, four from each table lookup.
+    constant = sep + bytes(width) + mid + bytes(8 * words - before)
+    for j in range(words):
+        units[j].fill(int.from_bytes(constant[8 * j : 8 * j + 8], "little"))
+    rest, group, ascii4, tmp = buffers[words + 1 : words + 5]
+    np.copyto(rest, steps, casting="unsafe")
+    end = len(sep) + width  # where the digits still to place end
+    while end > len(sep):
+        size = min(4, end - len(sep))
+        np.floor_divide(rest, np.uint64(10_000), out=tmp)
+        np.multiply(tmp, np.uint64(10_000), out=group)
+        np.subtract(rest, group, out=group)
+        rest, tmp = tmp, rest
+        _DIGITS4_64.take(group.view(np.int64), out=ascii4)
+        if size < 4:
+            ascii4 >>= np.uint64(8 * (4 - size))
+        _place(units, ascii4, end - size, group)
+        end -= size
+    for k in range(3):
+        np.copyto(ascii4, text[:, k])
+        _place(units, ascii4, before + 8 * k, group)
 
-    ends = np.cumsum(unit_len)
-    starts = ends - unit_len
+    # Where each unit goes: word `first`, `shift` bits in.
+    ends = np.cumsum(unit_len, out=buffers[words + 5].view(np.int64))
+    starts = np.subtract(ends, unit_len, out=buffers[words + 6].view(np.int64))
     total = int(ends[-1])
-    first = starts >> 3  # the output word each unit starts in
-    shift = ((starts & 7) << 3).astype(np.uint64)
-    back = np.uint64(64) - shift
+    first = np.right_shift(starts, 3, out=buffers[words + 7].view(np.int64))
+    shift = np.bitwise_and(starts, 7, out=buffers[words + 8].view(np.int64)).view(np.uint64)
+    shift <<= np.uint64(3)
+    back = np.subtract(np.uint64(64), shift, out=buffers[words + 9])
     out = np.empty(total // 8 + words + 2, dtype=np.uint64)
     # Word j of every unit, shifted into place, for j from the last down: a unit's words past
     # its end land on later units' words, which a later pass (smaller j) then writes over.
-    shifted = np.empty((words + 1, n), dtype=np.uint64)
-    previous = np.zeros(n, dtype=np.uint64)
-    for j in range(words + 1):
-        current = units[:, j] if j < words else np.zeros(n, dtype=np.uint64)
-        shifted[j] = (current << shift) | (previous >> back)
-        previous = np.ascontiguousarray(current)
+    shifted = buffers[words + 10 : 2 * words + 11]
+    np.left_shift(units[0], shift, out=shifted[0])
+    for j in range(1, words + 1):
+        np.right_shift(units[j - 1], back, out=shifted[j])
+        if j < words:
+            shifted[j] |= np.left_shift(units[j], shift, out=tmp)
     for j in range(words, -1, -1):
-        out[first + j] = shifted[j]
+        out[j:][first] = shifted[j]
     # A word shared by two units: the end of the earlier, the start of the later.
-    offset = first[1:] - first[:-1]
-    earlier = shifted.ravel().take(offset * n + np.arange(n - 1))
-    keep = ~(np.uint64(0xFFFF_FFFF_FFFF_FFFF) << shift[1:])
-    out[first[1:]] = (earlier & keep) | shifted[0, 1:]
+    offset = np.subtract(first[1:], first[:-1], out=tmp[: n - 1].view(np.int64))
+    offset += words + 10  # the row of `buffers` that holds the earlier unit's word
+    offset *= shortest.BLOCK
+    offset += _ROWS[: n - 1]
+    earlier = _local.buffers.reshape(-1).take(offset)
+    keep = np.left_shift(np.uint64(0xFFFF_FFFF_FFFF_FFFF), shift[1:], out=group[: n - 1])
+    earlier &= ~keep
+    earlier |= shifted[0, 1:]
+    out[first[1:]] = earlier
     raw = out.view(np.uint8)
     raw[total : total + len(tail)] = np.frombuffer(tail, dtype=np.uint8)
     return raw[len(tail) : total + len(tail)].data
+
+
+def _place(
+    units: NDArray[np.uint64], value: NDArray[np.uint64], at: int, tmp: NDArray[np.uint64]
+) -> None:
+    """OR `value` (a word of bytes, the first in the lowest) into every unit at byte `at`."""
+    j, bits = divmod(at, 8)
+    if j < len(units):
+        units[j] |= np.left_shift(value, np.uint64(8 * bits), out=tmp)
+    if bits and j + 1 < len(units):
+        units[j + 1] |= np.right_shift(value, np.uint64(64 - 8 * bits), out=tmp)
+
+
+_local = threading.local()
+
+
+def _buffers(n: int, count: int) -> NDArray[np.uint64]:
+    """`count` rows of n uint64, kept from one call to the next in this thread (see
+    `shortest._Scratch`: fresh temporaries cost more than the arithmetic)."""
+    held: NDArray[np.uint64] | None = getattr(_local, "buffers", None)
+    if held is None or held.shape[0] < count:
+        held = np.empty((count, shortest.BLOCK), dtype=np.uint64)
+        _local.buffers = held
+    return held[:count, :n]
 
 
 def _fixed_width(steps: NDArray[np.int64], width: int, head: bytes, suffix: bytes) -> memoryview:

@@ -20,6 +20,7 @@ row, so output at memory speed needs the whole array at once. Two steps:
 from __future__ import annotations
 
 import functools
+import threading
 
 import numpy as np
 from numpy.typing import NDArray
@@ -175,18 +176,19 @@ rather than mapped and faulted in afresh by every operation."""
 
 
 def format_floats(values: NDArray[np.float64]) -> tuple[U64, I64]:
-    """`(text, length)`: row i's `repr` is the first `length[i]` bytes of `text[i]`, three
-    little-endian uint64 words (24 bytes, zero after the text)."""
+    """`(text, length)`: `repr(float(values[i]))` is the first `length[i]` (at most 24) bytes
+    of row i of `text`, four little-endian uint64 words; the bytes after it are unspecified."""
     values = np.ascontiguousarray(values, dtype=np.float64)
-    text = np.empty((len(values), 3), dtype=np.uint64)
+    text = np.empty((len(values), 4), dtype=np.uint64)
     length = np.empty(len(values), dtype=np.int64)
     for start in range(0, len(values), BLOCK):
         stop = start + BLOCK
-        _format_block(values[start:stop], text[start:stop], length[start:stop])
+        _format_fast(values[start:stop], text[start:stop], length[start:stop])
     return text, length
 
 
-def _format_block(values: NDArray[np.float64], text: U64, length: I64) -> None:
+def _format_general(values: NDArray[np.float64], text: U64, length: I64) -> None:
+    """Any float64, with a decimal point anywhere: per-row masks (see `_format_fast`)."""
     t = _tables()
     d, e10, exact = shortest_digits(values)
     d[~exact] = 1  # placeholders, replaced below
@@ -252,7 +254,7 @@ def _format_block(values: NDArray[np.float64], text: U64, length: I64) -> None:
 
     for row in np.flatnonzero(~exact).tolist():
         raw = repr(float(values[row])).encode()
-        text[row] = np.frombuffer(raw.ljust(WIDTH, b"\0"), dtype="<u8")
+        text[row, :3] = np.frombuffer(raw.ljust(WIDTH, b"\0"), dtype="<u8")
         length[row] = len(raw)
 
 
@@ -262,3 +264,226 @@ def _ascii8(v: U64, t: dict[str, U64]) -> U64:
     first: U64 = t["ascii4"].take(high.astype(np.intp))
     second: U64 = t["ascii4_high"].take((v - high * _U(10_000)).astype(np.intp))
     return first | second
+
+
+@functools.cache
+def _fast_tables() -> dict[str, NDArray[np.uint64] | NDArray[np.int64]]:
+    """What depends only on a float's top 12 bits (sign and exponent), or on the sign and
+    decimal exponent of its text, as tables: one lookup instead of several operations."""
+    t = _tables()
+    top = np.arange(4096, dtype=np.int64)
+    biased = top & 0x7FF
+    e = np.maximum(biased, 1) - 1075
+    minus_k = ((e * 315653) >> 20) - 2
+    index = np.clip(-minus_k - _K_MIN, 0, _K_MAX - _K_MIN)
+    beta = e + ((-minus_k * 1741647) >> 19)
+    hidden = np.where(biased != 0, 1 << 53, 0).astype(np.uint64)
+    delta = t["high"][index] >> (63 - beta).astype(np.uint64)
+    # Layout by li = E + 512 + 1024 * sign, for E the decimal exponent: "d.ddde-XX" and
+    # "0.000ddd" here; "ddd.ddd" (0 <= E <= 15) is left to `_format_general`.
+    exp10 = np.arange(2048) % 1024 - 512
+    neg = np.arange(2048) // 1024
+    sci = (exp10 < -4) | (exp10 > 15)
+    zeros = (0x3030_3030_2E30 & ((1 << (8 * np.clip(1 - exp10, 0, 6))) - 1)) * ~sci
+    prefix = 0x2D * neg | (np.where(sci, 0x2E00, zeros) << (8 * neg))
+    shift = 8 * (np.where(sci, 1, 1 - exp10) + neg)
+    suffix = t["suffix"].take(np.clip(exp10 + 400, 0, 799)) * sci
+    suffix_len = (4 + (np.abs(exp10) >= 100)) * sci
+    # E = minus_k + 1 + (number of digits, 17 or 16). Subnormals, inf and nan get E = 0 or 1,
+    # which sends them to `_format_general`.
+    exp = np.where((biased == 0) | (biased == 0x7FF), 1, minus_k + 18) + 512
+    fast = sci | (exp10 < 0)
+    return {
+        "index": index,
+        "shift": (11 - beta).astype(np.uint64),
+        "add": (hidden + _U(1)) << beta.astype(np.uint64),
+        "h1": t["h1"][index],
+        "h0": t["h0"][index],
+        "l1": t["l1"][index],
+        "low": t["low"][index],
+        "high": t["high"][index],
+        "beta": beta,
+        "delta": delta,
+        "dist": ((delta >> _U(1)).astype(np.int64) - 50).astype(np.uint64),
+        # E + 512 is this less 1 if the digits stay below 10**16: a normal float's significand
+        # from Dragonbox has 16 or 17 digits.
+        "exp": exp.astype(np.int64),
+        "sig": np.clip((np.arange(2048) - 1023) // 8 + 1, 0, 17).astype(np.int64),
+        "shift8": np.where(fast, shift, 0).astype(np.uint64),
+        # Word 0 in "d.ddde-XX": the digits moved by the prefix, then the first digit moved
+        # back before the point: minus first * 255 * 256**sign.
+        "prefix": prefix.astype(np.uint64),
+        "first": np.where(sci, 255 * 256**neg, 0).astype(np.uint64),
+        # Length less the significant digits; 0 where `_format_general` takes over, so that
+        # the exponent's store below stays inside its row.
+        "base": np.select([sci, exp10 < 0], [1 + suffix_len + neg, 1 - exp10 + neg]).astype(
+            np.int64
+        ),
+        "suffix": suffix,
+        "suffix_len": suffix_len.astype(np.int64),
+        "rows32": np.arange(BLOCK, dtype=np.int64) * 32,
+    }
+
+
+class _Scratch(threading.local):
+    """Buffers of BLOCK uint64 handed out in turn and reused block after block: allocating
+    fresh temporaries costs more than the arithmetic, as malloc returns freed memory to the
+    system and every new array is faulted in again."""
+
+    def __init__(self) -> None:
+        self.buffers: list[U64] = []
+        self.used = 0
+
+    def __call__(self, n: int) -> U64:
+        if self.used == len(self.buffers):
+            self.buffers.append(np.empty(BLOCK, dtype=np.uint64))
+        self.used += 1
+        return self.buffers[self.used - 1][:n]
+
+
+_scratch = _Scratch()
+
+
+def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
+    """Dragonbox and `repr`'s layout with few numpy operations, all into scratch buffers, and
+    everything that depends only on the exponent from a table. The layouts "d.ddde-XX" and
+    "0.000ddd" are made here; other rows are redone by `_format_general`."""
+    f = _fast_tables()
+    t = _tables()
+    n = len(values)
+    _scratch.used = 0
+    o = functools.partial(_scratch, n)
+    bits = values.view(np.uint64)
+    top = np.right_shift(bits, _U(52), out=o()).view(np.int64)
+
+    def lookup(name: str) -> U64:
+        return f[name].take(top, out=o().view(f[name].dtype))
+
+    low12 = np.left_shift(bits, _U(12), out=o())
+    u = np.right_shift(low12, lookup("shift"), out=o())
+    u |= lookup("add")
+    h1, h0 = lookup("h1"), lookup("h0")
+    u1, u0 = np.right_shift(u, _U(32), out=o()), np.bitwise_and(u, _M32, out=o())
+    p00, p01, p10 = (
+        np.multiply(u0, h0, out=o()),
+        np.multiply(u0, h1, out=o()),
+        np.multiply(u1, h0, out=o()),
+    )
+    z = np.multiply(u1, h1, out=h1)  # h1 no longer needed
+    mid = np.right_shift(p00, _U(32), out=o())
+    tmp = o()
+    mid += np.bitwise_and(p01, _M32, out=tmp)
+    mid += np.bitwise_and(p10, _M32, out=tmp)
+    z += np.right_shift(p01, _U(32), out=tmp)
+    z += np.right_shift(p10, _U(32), out=tmp)
+    z += np.right_shift(mid, _U(32), out=tmp)
+    low = np.left_shift(mid, _U(32), out=mid)
+    low |= np.bitwise_and(p00, _M32, out=tmp)
+    total = np.multiply(u1, lookup("l1"), out=p00)
+    total += low
+    carry = np.less(total, low, out=o().view(np.bool_)[:n])
+    rows = np.flatnonzero(total >= _U(2**64 - 2**33))  # never a carry: see shortest_digits
+    if len(rows):
+        whole, _ = _mul_high(u[rows], f["low"].take(top[rows]))
+        carry[rows] = low[rows] + whole < low[rows]
+    z += carry
+    s = np.floor_divide(z, _U(1000), out=o())
+    r = np.multiply(s, _U(1000), out=p01)
+    np.subtract(z, r, out=r)
+    delta = lookup("delta")
+    small = np.greater_equal(r, delta, out=o().view(np.bool_)[:n])
+    rows = np.flatnonzero(r == 0)  # below delta: needs z's integer check if odd
+    if len(rows):
+        rows = rows[(bits[rows] & _U(1)).astype(bool)]
+        whole, _ = _mul_high(u[rows], f["low"].take(top[rows]))
+        rows = rows[low[rows] + whole == 0]
+        small[rows], s[rows], r[rows] = True, s[rows] - _U(1), _U(1000)
+    dist = np.subtract(r, lookup("dist"), out=o())  # r stays: needed below
+    tq = np.floor_divide(dist, _U(100), out=p10)
+    hundred = np.multiply(tq, _U(100), out=tmp)
+    tie = np.equal(dist, hundred, out=carry)
+    # Dragonbox's parity checks: r == delta (is the left endpoint in?) and, on the smaller
+    # divisor's path, a remainder that is a multiple of 100 (which way does y round?).
+    edge = np.flatnonzero(np.equal(r, delta, out=o().view(np.bool_)[:n]))
+    rows = np.flatnonzero(tie)
+    if len(edge) or len(rows):
+        both = np.concatenate([edge, rows])
+        beta = f["beta"].take(top[both])
+        two_f = (u[both] >> beta.astype(np.uint64)) - _U(1)
+        two_f[: len(edge)] -= _U(1)
+        parity, integer = _mul_parity(two_f, f["index"].take(top[both]), beta)
+        small[edge] = ~(parity[: len(edge)] | (integer[: len(edge)] & ((bits[edge] & _U(1)) == 0)))
+        keep = small[rows]
+        rows, parity, integer = rows[keep], parity[len(edge) :][keep], integer[len(edge) :][keep]
+        approx = ((dist[rows] ^ _U(50)) & _U(1)).astype(bool)
+        odd = ((s[rows] * _U(10) + tq[rows]) & _U(1)).astype(bool)
+        tq[rows] -= (parity != approx) | (odd & integer)
+    tq *= small
+    d = np.multiply(s, _U(10), out=s)
+    d += tq
+
+    # Digits left-aligned: D has 17 of them, the first nonzero; li = E + 512 + 1024 * sign.
+    short = np.less(d, _U(10**16), out=tie)
+    big_d = np.multiply(short, _U(9), out=u1)
+    big_d += _U(1)
+    big_d *= d
+    li = lookup("exp").view(np.int64)
+    li -= short
+    li += (np.right_shift(bits, _U(53), out=tmp) & _U(1024)).view(np.int64)
+    head = np.floor_divide(big_d, _U(10**9), out=d)
+    rest = np.multiply(head, _U(10**9), out=z)
+    np.subtract(big_d, rest, out=rest)
+    middle = np.floor_divide(rest, _U(10), out=big_d)
+    last = np.multiply(middle, _U(10), out=p00)
+    np.subtract(rest, last, out=last)
+    s0 = _ascii8_into(head, t, o(), o(), tmp)
+    s1 = _ascii8_into(middle, t, o(), o(), tmp)
+    weight = np.bitwise_xor(s0, _ZEROS, out=tmp).astype(np.float64)
+    weight += np.bitwise_xor(s1, _ZEROS, out=tmp).astype(np.float64) * 2.0**64
+    weight += last.astype(np.float64) * 2.0**128
+    n_sig = f["sig"].take(
+        np.right_shift(weight.view(np.uint64), _U(52), out=tmp).view(np.int64),
+        out=o().view(np.int64),
+    )
+
+    def layout(name: str) -> U64:
+        return f[name].take(li, mode="clip", out=o().view(f[name].dtype))
+
+    shift = layout("shift8")
+    back = np.subtract(_U(64), shift, out=o())
+    word = np.left_shift(s0, shift, out=text[:, 0])
+    word += layout("prefix")
+    first = np.bitwise_and(s0, _U(0xFF), out=tmp)
+    first *= layout("first")
+    word -= first
+    word = np.left_shift(s1, shift, out=text[:, 1])
+    word |= np.right_shift(s0, back, out=tmp)
+    last += _U(0x30)
+    word = np.left_shift(last, shift, out=text[:, 2])
+    word |= np.right_shift(s1, back, out=tmp)
+    np.add(layout("base"), n_sig, out=length)
+    # The exponent, written as a whole word where it starts.
+    words = np.ndarray((4 * n * 8 - 7,), dtype=np.uint64, buffer=text, strides=(1,))
+    at = np.subtract(length, layout("suffix_len"), out=n_sig)
+    at += f["rows32"][:n]
+    words[at] = layout("suffix")
+    other = np.equal(shift, _U(0), out=tie)  # "ddd.ddd", subnormals, inf, nan
+    other |= weight < 256.0  # one digit: no point
+    other |= low12 == 0  # zeros and powers of two
+    rows = np.flatnonzero(other)
+    if len(rows):
+        sub_text = np.empty((len(rows), 4), dtype=np.uint64)
+        sub_length = np.empty(len(rows), dtype=np.int64)
+        _format_general(values[rows], sub_text, sub_length)
+        text[rows] = sub_text
+        length[rows] = sub_length
+
+
+def _ascii8_into(v: U64, t: dict[str, U64], out: U64, high: U64, tmp: U64) -> U64:
+    """Eight ASCII digits of v < 10**8 into `out`, the first in the lowest byte."""
+    np.floor_divide(v, _U(10_000), out=high)
+    t["ascii4"].take(high.view(np.int64), out=out)
+    np.multiply(high, _U(10_000), out=tmp)
+    np.subtract(v, tmp, out=high)
+    out |= t["ascii4_high"].take(high.view(np.int64), out=tmp)
+    return out
