@@ -181,10 +181,16 @@ def format_floats(values: NDArray[np.float64]) -> tuple[U64, I64]:
     values = np.ascontiguousarray(values, dtype=np.float64)
     text = np.empty((len(values), 4), dtype=np.uint64)
     length = np.empty(len(values), dtype=np.int64)
+    format_into(values, text, length)
+    return text, length
+
+
+def format_into(values: NDArray[np.float64], text: U64, length: I64) -> None:
+    """`format_floats` into the caller's arrays: `text` of shape (len(values), 4), C order."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
     for start in range(0, len(values), BLOCK):
         stop = start + BLOCK
         _format_fast(values[start:stop], text[start:stop], length[start:stop])
-    return text, length
 
 
 def _format_general(values: NDArray[np.float64], text: U64, length: I64) -> None:
