@@ -55,24 +55,34 @@ def encode_rows(
     """The rows for `steps` and their `rates`, as consecutive blocks of bytes."""
     if not len(steps):
         return
-    digits = 1 + np.searchsorted(_POWERS, steps, side="right")
+    widths = _width_cuts(steps)
     # Bit patterns, not values: 0.0 and -0.0 compare equal but print differently.
     bits = rates.view(np.uint64)
     changed = bits[1:] != bits[:-1]
     if np.count_nonzero(changed) * _RUN_LENGTH >= len(steps):
-        yield from _distinct_rates(steps, rates, digits, changed, head, mid, tail)
+        yield from _distinct_rates(steps, rates, widths, changed, head, mid, tail)
         return
-    cuts = np.flatnonzero((digits[1:] != digits[:-1]) | changed) + 1
+    cuts = np.union1d(widths, np.flatnonzero(changed) + 1)
     bounds = [0, *cuts.tolist(), len(steps)]
     for lo, hi in itertools.pairwise(bounds):
         suffix = mid + rate_text(rates[lo]).encode() + tail
-        yield _fixed_width(steps[lo:hi], int(digits[lo]), head, suffix)
+        yield _fixed_width(steps[lo:hi], len(str(steps[lo])), head, suffix)
+
+
+def _width_cuts(steps: NDArray[np.int64]) -> NDArray[np.intp]:
+    """Where the number of digits of the steps changes: for steps in order (any range), by
+    searching the powers of ten among them; otherwise row by row."""
+    if len(steps) > 1 and bool(np.all(steps[1:] >= steps[:-1])):
+        cuts = np.searchsorted(steps, _POWERS)
+        return np.unique(cuts[(cuts > 0) & (cuts < len(steps))])
+    digits = np.searchsorted(_POWERS, steps, side="right")
+    return np.flatnonzero(digits[1:] != digits[:-1]) + 1
 
 
 def _distinct_rates(
     steps: NDArray[np.int64],
     rates: NDArray[np.float64],
-    digits: NDArray[np.int64],
+    widths: NDArray[np.intp],
     changed: NDArray[np.bool_],
     head: bytes,
     mid: bytes,
@@ -80,10 +90,9 @@ def _distinct_rates(
 ) -> Iterator[memoryview]:
     """Rows whose rates mostly differ: by blocks, within runs of steps with the same number
     of digits. Where a block repeats rates, each is formatted once."""
-    cuts = np.flatnonzero(digits[1:] != digits[:-1]) + 1
     text = _buffers(4 * shortest.BLOCK, 1, "text")[0].reshape(shortest.BLOCK, 4)
     length = _buffers(shortest.BLOCK, 1, "length")[0].view(np.int64)
-    for lo, hi in itertools.pairwise([0, *cuts.tolist(), len(steps)]):
+    for lo, hi in itertools.pairwise([0, *widths.tolist(), len(steps)]):
         for start in range(lo, hi, shortest.BLOCK):
             stop = min(start + shortest.BLOCK, hi)
             n = stop - start
@@ -100,7 +109,7 @@ def _distinct_rates(
             else:
                 shortest.format_into(rates[start:stop], text[:n], length[:n])
                 block_text, block_length = text[:n], length[:n]
-            width = int(digits[lo])
+            width = len(str(steps[lo]))
             packed = _packed(steps[start:stop], width, block_text, block_length, head, mid, tail)
             if packed is None:  # rows too short to pack by words: one row at a time
                 rows = zip(steps[start:stop].tolist(), rates[start:stop].tolist(), strict=True)
@@ -131,7 +140,7 @@ def _packed(
     n = len(steps)
     sep = tail + head
     before = len(sep) + width + len(mid)  # bytes before the rate
-    words = -(-(before + shortest.WIDTH) // 8)
+    words = -(-(before + int(length.max())) // 8)
     buffers = _buffers(n, 2 * words + 12)
     unit_len = np.add(length, before, out=buffers[0].view(np.int64))
     if int(unit_len.min()) < 8:

@@ -444,9 +444,14 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     np.subtract(rest, last, out=last)
     s0 = _ascii8_into(head, t, o(), o(), tmp)
     s1 = _ascii8_into(middle, t, o(), o(), tmp)
-    weight = np.bitwise_xor(s0, _ZEROS, out=tmp).astype(np.float64)
-    weight += np.bitwise_xor(s1, _ZEROS, out=tmp).astype(np.float64) * 2.0**64
-    weight += last.astype(np.float64) * 2.0**128
+    weight, part = o().view(np.float64), o().view(np.float64)
+    weight[...] = np.bitwise_xor(s0, _ZEROS, out=tmp)
+    part[...] = np.bitwise_xor(s1, _ZEROS, out=tmp)
+    part *= 2.0**64
+    weight += part
+    part[...] = last
+    part *= 2.0**128
+    weight += part
     n_sig = f["sig"].take(
         np.right_shift(weight.view(np.uint64), _U(52), out=tmp).view(np.int64),
         out=o().view(np.int64),
