@@ -165,8 +165,7 @@ def _packed(
         _place(units, ascii4, end - size, group)
         end -= size
     for k in range(3):
-        np.copyto(ascii4, text[:, k])
-        _place(units, ascii4, before + 8 * k, group)
+        _place(units, text[:, k], before + 8 * k, group)
 
     # Where each unit goes: word `first`, `shift` bits in.
     ends = np.cumsum(unit_len, out=buffers[words + 5].view(np.int64))
