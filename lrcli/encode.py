@@ -36,8 +36,10 @@ _POWERS = np.array([10**k for k in range(1, 19)], dtype=np.int64)
 # the first row they land in this padding.
 _SPILL = 3
 # Rows per rate below which rates are formatted in bulk. A run of one rate costs about 15 us
-# the old way (repr and a few numpy calls), a row about 70 ns in bulk.
+# the old way (repr and a few numpy calls), a row about 70 ns in bulk. A handful of rates
+# (a small `show`) is cheaper the old way whatever the rows.
 _RUN_LENGTH = 200
+_MIN_CHANGES = 16
 
 
 def rate_text(rate: float) -> str:
@@ -59,7 +61,8 @@ def encode_rows(
     # Bit patterns, not values: 0.0 and -0.0 compare equal but print differently.
     bits = rates.view(np.uint64)
     changed = bits[1:] != bits[:-1]
-    if np.count_nonzero(changed) * _RUN_LENGTH >= len(steps):
+    changes = np.count_nonzero(changed)
+    if changes >= _MIN_CHANGES and changes * _RUN_LENGTH >= len(steps):
         yield from _distinct_rates(steps, rates, widths, changed, head, mid, tail)
         return
     cuts = np.union1d(widths, np.flatnonzero(changed) + 1)

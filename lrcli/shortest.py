@@ -1,20 +1,22 @@
 """Python's `repr` of float64 arrays, computed by numpy: the shortest text that reads back the same.
 
 `repr` of one float costs about a microsecond; smooth schedules have a different rate on every
-row, so output at memory speed needs the whole array at once. Two steps:
+row, so output at memory speed needs whole arrays at once. `format_floats(values)` gives each
+row's text as little-endian bytes in four uint64 words, with its length; `format_into` writes
+into the caller's arrays. The text is byte for byte `repr(float(value))`, for every float64.
 
-1. Digits. Dragonbox (Junekey Jeon, 2020), the nearest-rounding, ties-to-even variant that
-   matches `repr`'s choice (the shortest decimal that reads back the same, and of those the
-   nearest), run on whole arrays. The 64x128-bit products are built from 32-bit halves in
-   uint64; the lowest partial product is only estimated, and the rows where that estimate could
-   move the result (about one in 2**31) are marked. So are the rows whose answer needs an exact
-   integer or tie check Dragonbox does with a second product: the one in a hundred that needs
-   the parity check of its smaller-divisor step gets it, on that subset only; rarer cases, and
-   powers of two, zeros, inf and nan, are left to `repr`, row by row.
-2. Text. The digits are written as ASCII eight at a time from a table of "0000".."9999", and
-   `repr`'s layout (a decimal point at the right place, "0.000" before small numbers, an
-   exponent from 1e16 up and below 1e-4, a sign) is made with per-row shifts and masks on
-   three 64-bit words, so each row's text is 24 bytes or fewer, little-endian in the words.
+1. Digits. Dragonbox (Junekey Jeon, 2020), in its nearest-rounding, ties-to-even form, which
+   is `repr`'s choice: the shortest decimal that reads back the same, and of those the nearest.
+   Its 64x128-bit product is built from 32-bit halves in uint64 arithmetic; the lowest partial
+   product is only estimated, and the rows where the estimate could change the carry (about
+   one in 2**31, more for some round integers) get the exact product. Dragonbox's own exact
+   checks (an integer check, two parity checks: about one row in a hundred) run on the rows
+   that need them. Zeros, powers of two (Dragonbox's shorter interval), inf and nan go to
+   `repr`, row by row.
+2. Text. Digits become ASCII eight at a time, from a table of "0000".."9999". `repr`'s layout
+   is then made with per-row shifts: "d.ddde-XX" and "0.000ddd" (the rates of most schedules)
+   by a fast path whose every exponent-dependent quantity comes from a table, "ddd.ddd" and
+   the odd cases above by a general one, on their rows only.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ _M32 = np.uint64(0xFFFF_FFFF)
 _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 _ZEROS = np.uint64(0x3030_3030_3030_3030)  # "00000000"
 _DOTS = np.uint64(0x2E2E_2E2E_2E2E_2E2E)  # "........"
-_MAX_HIGH_BYTE = 0x3A << 56  # a word whose last byte is a digit is below this
 _U = np.uint64
 
 

@@ -94,6 +94,7 @@ def test_steps_in_any_order_with_their_own_rates_equal_python_formatting(
 
 def test_rows_too_short_to_pack_equal_python_formatting() -> None:
     # "1,0.1\n" is 6 bytes: fewer than a word, so these go one at a time.
-    steps = np.arange(10, dtype=np.int64)
-    rates = np.array([0.1, 0.2, 0.3, 0.5, 1e-05, 0.25, 0.0, -0.0, 2.0, 0.125])
+    steps = np.arange(20, dtype=np.int64)
+    rates = np.array([0.1, 0.2, 0.3, 0.5, 1e-05, 0.25, 0.0, -0.0, 2.0, 0.125] * 2)
+    rates[10:] *= 3
     assert encoded(steps, rates, TEMPLATES[0]) == python_rows(steps, rates, TEMPLATES[0])
