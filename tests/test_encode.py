@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from lrcli import MAX_STEP
 from lrcli.encode import encode_rows
@@ -33,3 +35,66 @@ def test_rows_equal_python_formatting(
 def test_zero_and_negative_zero_are_written_apart() -> None:
     got = b"".join(encode_rows(np.array([1, 2]), np.array([0.0, -0.0]), b"", b",", b"\n"))
     assert got == b"1,0.0\n2,-0.0\n"
+
+
+TEMPLATES = [
+    (b"", b",", b"\n"),
+    (b'{"step": ', b', "lr": ', b"}\n"),
+    (b'\n  {"step": ', b', "lr": ', b"},"),
+]
+
+
+def python_rows(
+    steps: NDArray[np.int64], rates: NDArray[np.float64], template: tuple[bytes, bytes, bytes]
+) -> bytes:
+    head, mid, tail = template
+    return b"".join(
+        head + f"{s}".encode() + mid + f"{r!r}".encode() + tail
+        for s, r in zip(steps.tolist(), rates.tolist(), strict=True)
+    )
+
+
+def encoded(
+    steps: NDArray[np.int64], rates: NDArray[np.float64], template: tuple[bytes, bytes, bytes]
+) -> bytes:
+    return b"".join(encode_rows(steps, rates, *template))
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_smooth_schedule_rows_equal_python_formatting(template: tuple[bytes, bytes, bytes]) -> None:
+    # A rate per row, steps crossing 10**4 and 10**5 inside a chunk and across blocks.
+    steps = np.arange(9_000, 9_000 + 40_000 * 3, 3, dtype=np.int64)
+    progress = (steps - steps[0]) / (steps[-1] - steps[0])
+    rates = 3e-4 * np.maximum(0.0, 0.5 * (1.0 + np.cos(np.pi * progress)))
+    assert encoded(steps, rates, template) == python_rows(steps, rates, template)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_rates_in_short_runs_equal_python_formatting(template: tuple[bytes, bytes, bytes]) -> None:
+    # float32 rates repeat for a few steps at a time: each is formatted once, then copied.
+    steps = np.arange(10_000_000, 10_020_000, dtype=np.int64)
+    rates = (1e-3 * (1 - (steps - steps[0]) / 3e7)).astype(np.float32).astype(np.float64)
+    assert len(np.unique(rates)) < len(rates) < 50 * len(np.unique(rates))
+    assert encoded(steps, rates, template) == python_rows(steps, rates, template)
+
+
+@given(
+    st.lists(st.integers(0, MAX_STEP), min_size=1, max_size=300),
+    st.sampled_from(TEMPLATES),
+    st.integers(0, 2**32),
+)
+def test_steps_in_any_order_with_their_own_rates_equal_python_formatting(
+    steps_list: list[int], template: tuple[bytes, bytes, bytes], seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    steps = np.array(steps_list, dtype=np.int64)
+    rates = rng.integers(0, 2**64, len(steps), dtype=np.uint64).view(np.float64)
+    assert encoded(steps, rates, template) == python_rows(steps, rates, template)
+
+
+def test_rows_too_short_to_pack_equal_python_formatting() -> None:
+    # "1,0.1\n" is 6 bytes: fewer than a word, so these go one at a time.
+    steps = np.arange(20, dtype=np.int64)
+    rates = np.array([0.1, 0.2, 0.3, 0.5, 1e-05, 0.25, 0.0, -0.0, 2.0, 0.125] * 2)
+    rates[10:] *= 3
+    assert encoded(steps, rates, TEMPLATES[0]) == python_rows(steps, rates, TEMPLATES[0])

@@ -1,0 +1,139 @@
+"""Speed and memory of CSV output where every row has its own rate, against `seq`.
+
+    python benchmarks/bench_format.py [--rows N] [--repeat R] [--check K]
+
+Issue 12: N=10,000,000 CSV rows of a cosine schedule with linear warmup, the rates computed
+by numpy as transformers' `get_cosine_schedule_with_warmup` does (lr 3e-4, 100,000 warmup
+steps, N steps in all) and written by `lrcli.formats.write_csv` in chunks of 32,768 rows,
+take at most 10x `seq 0 N-1` (aim: 6x). The same rates rounded to float32 and widened back
+to float64 are no slower. Peak memory stays under 64 MiB. The first K rows (200,000) are
+checked byte for byte against Python's own formatting, f"{step},{rate!r}".
+The benchmark's own share, starting Python and computing the rates, is timed apart.
+Each time is the best of R runs (the least disturbed by other load on a shared machine), each
+run a fresh process, like `seq`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+
+# One process per run: builds the rates chunk by chunk, as `lrcli show` does, and writes them.
+WRITER = """
+import sys
+import numpy as np
+from lrcli import formats
+
+n, dtype = int(sys.argv[1]), sys.argv[2]
+lr, warmup, chunk = 3e-4, 100_000, 32_768
+
+def rates(steps):
+    # transformers' lr_lambda, one branch per step: lr * step / warmup during warmup, then
+    # lr * max(0, 0.5 * (1 + cos(pi * cycles(0.5) * 2 * progress))).
+    k = steps.astype(np.float64)
+    warm = lr * (k / warmup) if steps[0] < warmup else None
+    if steps[-1] >= warmup:
+        progress = (k - warmup) / (n - warmup)
+        out = lr * np.maximum(0.0, 0.5 * (1.0 + np.cos(np.pi * 0.5 * 2.0 * progress)))
+        if warm is not None:  # the chunk where warmup ends
+            out = np.where(steps < warmup, warm, out)
+    else:
+        out = warm
+    return out.astype(np.float32).astype(np.float64) if dtype == "float32" else out
+
+def chunks():
+    for start in range(0, n, chunk):
+        steps = np.arange(start, min(start + chunk, n), dtype=np.int64)
+        yield steps, rates(steps)
+
+if len(sys.argv) > 3:  # only the rates: what the benchmark itself costs
+    for _ in chunks():
+        pass
+else:
+    formats.write_csv(sys.stdout.buffer, chunks())
+"""
+
+# The reference: the same rates, each row formatted by Python.
+REFERENCE = """
+import sys
+import numpy as np
+exec(sys.argv[3])
+out = [b"step,lr\\n"]
+for steps, values in chunks():
+    out.extend(f"{s},{r!r}\\n".encode() for s, r in zip(steps.tolist(), values.tolist()))
+sys.stdout.buffer.write(b"".join(out))
+"""
+
+
+def best(command: list[str], repeat: int) -> float:
+    """Best wall time of `command`, its output thrown away."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak_rss_mib(command: list[str]) -> float:
+    """Peak resident memory of `command` alone, in MiB, read by a wrapper process of its own."""
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *command], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout) / 1024  # Linux reports KiB
+
+
+def check(rows: int, dtype: str) -> None:
+    """The first `rows` rows, byte for byte against Python's formatting."""
+    got = subprocess.run(
+        [sys.executable, "-c", WRITER, str(rows), dtype], capture_output=True, check=True
+    ).stdout
+    # The reference needs the writer's `chunks`, so it runs the writer's text up to the call.
+    setup = WRITER[: WRITER.index("if len(sys.argv)")].replace("from lrcli import formats", "")
+    want = subprocess.run(
+        [sys.executable, "-c", REFERENCE, str(rows), dtype, setup], capture_output=True, check=True
+    ).stdout
+    if got != want:
+        at = next(i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b)
+        sys.exit(f"{dtype}: output differs from repr at byte {at}: {got[at - 40 : at + 40]!r}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--check", type=int, default=200_000)
+    args = parser.parse_args()
+    n, r = args.rows, args.repeat
+    seq = shutil.which("seq")
+    if seq is None:
+        sys.exit("GNU seq is needed as the baseline")
+
+    for dtype in ("float64", "float32"):
+        check(min(args.check, n), dtype)
+    t_seq = best([seq, "0", str(n - 1)], r)
+    t64 = best([sys.executable, "-c", WRITER, str(n), "float64"], r)
+    t32 = best([sys.executable, "-c", WRITER, str(n), "float32"], r)
+    t_start = best([sys.executable, "-c", "import numpy, lrcli.formats"], r)
+    t_rates = best([sys.executable, "-c", WRITER, str(n), "float64", "rates only"], r)
+    mem = peak_rss_mib([sys.executable, "-c", WRITER, str(n), "float64"])
+
+    print(f"rows: {n:,}   best of {r}   first {min(args.check, n):,} rows identical to repr")
+    print(f"seq                  {t_seq:8.3f} s")
+    print(f"cosine, float64      {t64:8.3f} s   / seq = {t64 / t_seq:5.2f}  (<= 10, aim 6)")
+    print(f"cosine, float32      {t32:8.3f} s   / seq = {t32 / t_seq:5.2f}  (no slower)")
+    print(f"of which start-up    {t_start:8.3f} s   (python, numpy, lrcli imported)")
+    print(f"start-up and rates   {t_rates:8.3f} s   (the float64 run without writing)")
+    print(f"peak memory          {mem:8.1f} MiB (< 64)")
+
+
+if __name__ == "__main__":
+    main()
