@@ -136,27 +136,32 @@ _SCHEDULE_OPTIONS = (
     ),
     click.option(
         "--steps-per-epoch",
+        metavar="N",
         type=Whole(1, MAX_STEP),
         help="Optimizer updates per epoch: steps a per-epoch scheduler (a pasted PyTorch call, "
         "Lightning, timm, MMEngine) in optimizer updates.",
     ),
     click.option(
         "--train-samples",
+        metavar="N",
         type=Whole(1, MAX_STEP),
         help="Samples in the training set, for a config that counts its steps from the data.",
     ),
     click.option(
         "--world-size",
+        metavar="N",
         type=Whole(1, 1_000_000),
         help="Data-parallel processes (GPUs).  [default: 1]",
     ),
     click.option(
         "--grad-accum",
+        metavar="N",
         type=Whole(1, 1_000_000),
         help="Gradient accumulation steps, where the config does not give them.",
     ),
     click.option(
         "--batch-size",
+        metavar="N",
         type=Whole(1, MAX_STEP),
         help="Batch size per device, where the config does not give it.",
     ),
@@ -513,7 +518,11 @@ def cli() -> None:
     show_default=True,
     help="auto is a table on a terminal and csv otherwise.",
 )
-@click.option("--summary", is_flag=True, help="One row per segment instead of one per step.")
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="One row per phase (a segment, a warmup, a decay...) instead of one per step.",
+)
 @click.option(
     "--all-rows", is_flag=True, help="In the table, show every row; long runs are not collapsed."
 )
@@ -527,8 +536,15 @@ def show(
 ) -> None:
     """Show the learning rate at each step.
 
+    SCHEDULE is a scheduler call pasted from a training script (PyTorch, transformers, optax,
+    Keras, TF1, DeepSpeed, timm), or a config file (Hugging Face, DeepSpeed, timm, Keras,
+    Lightning, MMEngine). Without it, give a piecewise-constant schedule with --boundaries
+    and --values.
+
     \b
-    Example:
+    Examples:
+      lrcli show "get_cosine_schedule_with_warmup(optimizer, 500, 10_000)" --lr 3e-4
+      lrcli show training_args.json --train-samples 52_000 --world-size 8 --summary
       lrcli show --boundaries 5,10,15 --values 0.1,0.05,0.01,0.001
     """
     if summary and isinstance(selection, StepList):
@@ -681,13 +697,15 @@ def plot(
     size: tuple[float, float] | None,
     dpi: int | None,
 ) -> None:
-    """Draw the schedule: a step chart in the terminal, or an image file with --output.
+    """Draw the schedule: a chart in the terminal, or an image file with --output.
 
-    Each drop is a vertical edge at the first step of the new rate. Drawn from the segments,
-    a billion steps take no longer than ten.
+    SCHEDULE is a pasted scheduler call or a config file, as for `show`. Each drop is a
+    vertical edge at the first step of the new rate; a smooth schedule is sampled at every
+    phase edge and across the range, so a billion steps take no longer than ten.
 
     \b
-    Example:
+    Examples:
+      lrcli plot "OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)"
       lrcli plot --boundaries 5,10,15 --values 0.1,0.05,0.01,0.001 --log
     """
     segments = views.drawn_segments(schedule, span.first, span.last, columns=1000)
