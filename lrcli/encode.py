@@ -108,7 +108,8 @@ def _distinct_rates(
                 run = np.zeros(n, dtype=np.intp)
                 run[firsts] = 1
                 np.cumsum(run, out=run)
-                block_text, block_length = text.take(run, axis=0), length.take(run)
+                block_text = text.take(run, axis=0, mode="wrap")
+                block_length = length.take(run, mode="wrap")
             else:
                 shortest.format_into(rates[start:stop], text[:n], length[:n])
                 block_text, block_length = text[:n], length[:n]
@@ -162,7 +163,7 @@ def _packed(
         np.multiply(tmp, np.uint64(10_000), out=group)
         np.subtract(rest, group, out=group)
         rest, tmp = tmp, rest
-        _DIGITS4_64.take(group.view(np.int64), out=ascii4)
+        _DIGITS4_64.take(group.view(np.int64), mode="wrap", out=ascii4)
         if size < 4:
             ascii4 >>= np.uint64(8 * (4 - size))
         _place(units, ascii4, end - size, group)
@@ -194,7 +195,7 @@ def _packed(
     offset += words + 10  # the row of `buffers` that holds the earlier unit's word
     offset *= _local.work.shape[1]
     offset += _ROWS[: n - 1]
-    earlier = _local.work.reshape(-1).take(offset)
+    earlier = _local.work.reshape(-1).take(offset, mode="wrap")
     keep = np.left_shift(np.uint64(0xFFFF_FFFF_FFFF_FFFF), shift[1:], out=group[: n - 1])
     earlier &= ~keep
     earlier |= shifted[0, 1:]

@@ -364,7 +364,8 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     top = np.right_shift(bits, _U(52), out=o()).view(np.int64)
 
     def lookup(name: str) -> U64:
-        return f[name].take(top, out=o().view(f[name].dtype))
+        # "wrap" with `out` is the quickest form of take; every index here is in range.
+        return f[name].take(top, mode="wrap", out=o().view(f[name].dtype))
 
     low12 = np.left_shift(bits, _U(12), out=o())
     u = np.right_shift(low12, lookup("shift"), out=o())
@@ -455,11 +456,12 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     weight += part
     n_sig = f["sig"].take(
         np.right_shift(weight.view(np.uint64), _U(52), out=tmp).view(np.int64),
+        mode="wrap",
         out=o().view(np.int64),
     )
 
     def layout(name: str) -> U64:
-        return f[name].take(li, mode="clip", out=o().view(f[name].dtype))
+        return f[name].take(li, mode="wrap", out=o().view(f[name].dtype))
 
     shift = layout("shift8")
     back = np.subtract(_U(64), shift, out=o())
@@ -494,8 +496,8 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
 def _ascii8_into(v: U64, t: dict[str, U64], out: U64, high: U64, tmp: U64) -> U64:
     """Eight ASCII digits of v < 10**8 into `out`, the first in the lowest byte."""
     np.floor_divide(v, _U(10_000), out=high)
-    t["ascii4"].take(high.view(np.int64), out=out)
+    t["ascii4"].take(high.view(np.int64), mode="wrap", out=out)
     np.multiply(high, _U(10_000), out=tmp)
     np.subtract(v, tmp, out=high)
-    out |= t["ascii4_high"].take(high.view(np.int64), out=tmp)
+    out |= t["ascii4_high"].take(high.view(np.int64), mode="wrap", out=tmp)
     return out
