@@ -449,6 +449,16 @@ class LRRangeTestSchedule(DeepSpeedSchedule):
         interval = (j + 1).astype(np.float64) / self.size
         if self.staircase:
             interval = np.floor(interval)
+            if isinstance(self.rate, int) and self.rate and len(interval):
+                # math.floor gives a Python int: with an int step_rate, 1 + rate * interval is
+                # exact integer arithmetic, rounded to a float only when min_lr multiplies it.
+                big = np.abs(interval) * abs(self.rate) >= 2.0**53
+                if big.any():
+                    out = np.asarray(self.low * (1 + self.rate * interval), dtype=np.float64)
+                    out[big] = [
+                        self.low * (1 + self.rate * int(i)) for i in interval[big].tolist()
+                    ]
+                    return out
         return np.asarray(self.low * (1 + self.rate * interval), dtype=np.float64)
 
     @property
