@@ -31,10 +31,10 @@ NAMES = {
     "transformers": "transformers",
 }
 
-FULL = 4_000_000
+FULL = 1_000_000
 """Spans up to this many steps are compared at every step; longer ones around their edges."""
 WINDOW = 2_000
-SAMPLES = 1_000_000
+SAMPLES = 250_000
 
 
 class Port(NamedTuple):
