@@ -632,24 +632,21 @@ def _starts_at_zero(schedule: Phased) -> list[str]:
 def export_command(schedule: Schedule, run_last: int | None, target: str) -> None:
     """Print Python code that builds the schedule in another framework.
 
-    The boundaries are converted to the framework's convention, so the code gives the rate
-    lrcli shows at every step. Where the framework cannot (it computes in float32), a
-    comment in the code lists the steps and rates.
+    Any schedule lrcli reads: the target's own call where one gives the same rates (steps
+    and arguments converted), else a faithful fallback computing the same formula. The
+    comment at the top says how close it is, measured over the schedule's span: "Exact", or
+    the largest difference in ulps and where (also warned about on stderr).
 
     \b
     Example:
       lrcli export --to torch --boundaries 5,10,15 --values 0.1,0.05,0.01,0.001
+      lrcli export --to optax "get_cosine_schedule_with_warmup(optimizer, 500, 10_000)" --lr 3e-4
     """
-    if not isinstance(schedule, PiecewiseConstant):
-        name = getattr(schedule, "api", type(schedule).__name__)
-        raise click.BadParameter(
-            f"exporting {name} is not supported yet: lrcli exports piecewise-constant "
-            "schedules (--boundaries/--values and their kin) for now",
-            param_hint="'SCHEDULE'",
-        )
     try:
         snippet = export(schedule, target)
     except ScheduleError as e:
+        if e.field == "SCHEDULE":
+            raise click.BadParameter(str(e), param_hint="'SCHEDULE'") from None
         raise _bad(e) from None
     if snippet.mismatches:
         count = len(snippet.mismatches)
@@ -657,6 +654,8 @@ def export_command(schedule: Schedule, run_last: int | None, target: str) -> Non
             f"{snippet.why}: {count} segment{'s differ' if count > 1 else ' differs'} from lrcli's "
             "rates (listed in the code's comments)"
         )
+    elif snippet.warning:
+        _warn(snippet.warning)
     with _stdout() as out:
         out.write(snippet.code.encode())
 

@@ -13,9 +13,17 @@ from typing import NamedTuple
 import numpy as np
 
 from lrcli.encode import rate_text
-from lrcli.schedule import Convention, Dtype, Form, PiecewiseConstant, ScheduleError, Segment
+from lrcli.schedule import (
+    Convention,
+    Dtype,
+    Form,
+    PiecewiseConstant,
+    Schedule,
+    ScheduleError,
+    Segment,
+)
 
-TARGETS = ("keras", "tf1", "torch", "optax")
+TARGETS = ("keras", "tf1", "torch", "optax", "transformers")
 INT32_MAX = 2**31 - 1
 
 
@@ -33,18 +41,30 @@ class Snippet(NamedTuple):
     mismatches: tuple[Mismatch, ...]
     why: str
     """Why the framework cannot match, when it cannot."""
+    warning: str = ""
+    """What to warn about on stderr (schedules other than piecewise-constant)."""
+    exact: bool = True
+    ulps: int = 0
+    """The stated largest difference in ulps of `dtype` (0 when exact)."""
+    dtype: Dtype = Dtype.FLOAT64
+    last: int = -1
+    """The last step the statement was measured at (-1: every step, by construction)."""
 
 
 FLOAT32_TARGETS = {"keras": "Keras", "tf1": "TensorFlow", "optax": "optax"}
 """The targets that compute in float32, flushing subnormal results to 0 (XLA and TF on CPU)."""
 
 
-def export(schedule: PiecewiseConstant, target: str) -> Snippet:
+def export(schedule: Schedule, target: str) -> Snippet:
     """Code that builds `schedule` in `target` (one of `TARGETS`), named `schedule`.
 
     Raises `ScheduleError` naming the input at fault when a rate cannot be written for the
-    target at all (it overflows the target's float32): code that would not run is no answer.
+    target at all (it overflows the target's float32, or the target cannot count that far):
+    code that would not run is no answer, and neither is code that gives other rates
+    without saying so. Schedules other than piecewise-constant go to `lrcli.exporters`.
     """
+    if not isinstance(schedule, PiecewiseConstant):
+        return _phased(schedule, target)
     if target in FLOAT32_TARGETS:
         for index, segment in enumerate(schedule.all_segments):
             if not segment.empty and not np.isfinite(_to_f32(segment.rate)):
@@ -197,7 +217,29 @@ _EXPORTERS: dict[str, Callable[[PiecewiseConstant], Snippet]] = {
     "tf1": _tf1,
     "torch": _torch,
     "optax": _optax,
+    "transformers": _torch,  # transformers' schedules are torch schedulers
 }
+
+
+def _phased(schedule: Schedule, target: str) -> Snippet:
+    from lrcli import exporters
+    from lrcli.smooth import Phased
+
+    if not isinstance(schedule, Phased):
+        raise exporters.ExportError(f"exporting {type(schedule).__name__} is not supported yet")
+    made, close = exporters.port(schedule, target)
+    head, warning = exporters.header(schedule, target, made, close)
+    gap = "\n" if made.body.startswith("import") else ""
+    return Snippet(
+        head + gap + made.body,
+        (),
+        "",
+        warning=warning,
+        exact=close.exact,
+        ulps=close.ulps,
+        dtype=made.dtype,
+        last=close.last,
+    )
 
 
 def _live(schedule: PiecewiseConstant) -> list[Segment]:

@@ -77,7 +77,10 @@ def test_completion_script_the_docs_give_is_printed(shell: str) -> None:
     [
         ("lrcli sh", ["plain,show"]),
         ("lrcli show --dtype ", ["plain,float64", "plain,float32"]),
-        ("lrcli export --to ", ["plain,keras", "plain,tf1", "plain,torch", "plain,optax"]),
+        (
+            "lrcli export --to ",
+            ["plain,keras", "plain,tf1", "plain,torch", "plain,optax", "plain,transformers"],
+        ),
     ],
 )
 def test_bash_completion_answers(words: str, expected: list[str]) -> None:

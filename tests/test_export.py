@@ -119,7 +119,14 @@ def run_tf1(code: str, steps: list[int]) -> list[float]:
             return [float(session.run(rate, {step: s})) for s in steps]
 
 
-RUNNERS = {"keras": run_keras, "optax": run_optax, "torch": run_torch, "tf1": run_tf1}
+# transformers trains with torch schedulers: its piecewise snippets are the torch ones.
+RUNNERS = {
+    "keras": run_keras,
+    "optax": run_optax,
+    "torch": run_torch,
+    "tf1": run_tf1,
+    "transformers": run_torch,
+}
 
 
 @pytest.mark.frameworks
@@ -179,7 +186,10 @@ def test_float32_framework_lists_the_steps_it_cannot_match(lrcli: Lrcli) -> None
 def test_export_needs_a_target(lrcli: Lrcli) -> None:
     result = lrcli("export", *EXAMPLE)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == "Error: Missing option '--to'. Choose from: keras, tf1, torch, optax\n"
+    assert (
+        result.stderr
+        == "Error: Missing option '--to'. Choose from: keras, tf1, torch, optax, transformers\n"
+    )
 
 
 def test_export_refuses_a_broken_schedule(lrcli: Lrcli) -> None:

@@ -353,13 +353,12 @@ def test_bad_schedule_is_one_line_and_exit_2(lrcli: Lrcli, args: list[str], erro
     assert result.stderr == f"Error: {error}\n"
 
 
-def test_export_of_a_smooth_schedule_is_refused_for_now(lrcli: Lrcli) -> None:
-    result = lrcli("export", "--to", "keras", COSINE, "--lr", "3e-4")
+def test_export_of_a_family_without_a_port_is_refused_in_one_line(lrcli: Lrcli) -> None:
+    call = "CyclicLR(optimizer, base_lr=1e-4, max_lr=1e-3, step_size_up=100)"
+    result = lrcli("export", "--to", "keras", call)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.endswith(
-        "Error: Invalid value for 'SCHEDULE': exporting get_cosine_schedule_with_warmup is not "
-        "supported yet: lrcli exports piecewise-constant schedules (--boundaries/--values and "
-        "their kin) for now\n"
+    assert result.stderr == (
+        "Error: Invalid value for 'SCHEDULE': exporting CyclicLR to keras is not supported yet\n"
     )
 
 

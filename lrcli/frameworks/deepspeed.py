@@ -455,9 +455,7 @@ class LRRangeTestSchedule(DeepSpeedSchedule):
                 big = np.abs(interval) * abs(self.rate) >= 2.0**53
                 if big.any():
                     out = np.asarray(self.low * (1 + self.rate * interval), dtype=np.float64)
-                    out[big] = [
-                        self.low * (1 + self.rate * int(i)) for i in interval[big].tolist()
-                    ]
+                    out[big] = [self.low * (1 + self.rate * int(i)) for i in interval[big].tolist()]
                     return out
         return np.asarray(self.low * (1 + self.rate * interval), dtype=np.float64)
 

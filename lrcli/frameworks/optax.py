@@ -416,6 +416,7 @@ class Interpolate(OptaxSchedule):
 
     def __init__(self, kind: str, init: float, pairs: Sequence[tuple[int, float]], api: str):
         self.kind, self.api = kind, api
+        self.init, self.pairs = init, list(pairs)
         self.bounds = [0, *(b for b, _ in pairs)]
         values = [f.scalar(init)]
         for _, scale in pairs:  # jnp.cumprod in float32, one product after another

@@ -475,6 +475,11 @@ class OneCycleLR(TorchScheduler):
     ) -> None:
         initial = max_lr / div_factor  # group["initial_lr"] = max_lrs[idx] / div_factor
         super().__init__(initial)
+        self.div_factor, self.final_div_factor, self.three_phase = (
+            div_factor,
+            final_div_factor,
+            three_phase,
+        )
         self.max_lr, self.total, self.pct_start, self.strategy = max_lr, total, pct_start, strategy
         self.min_lr = initial / final_div_factor
         if three_phase:
