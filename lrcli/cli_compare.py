@@ -187,7 +187,8 @@ def diff(
 )
 @click.option(
     "--offset",
-    type=click.IntRange(-(2**62), 2**62),
+    type=click.INT,
+    metavar="N",
     help="Schedule step k = logged step + N.  [default: -1 for the Trainer's logs "
     "(trainer_state.json, train/learning_rate), 0 otherwise]",
 )
@@ -237,6 +238,8 @@ def check(
     schedule, _ = _side("SCHEDULE", schedule_text, lr, shared, (), "")
     for warning in log.warnings:
         _warn(warning)
+    if offset is not None and abs(offset) > 2**62:
+        raise click.BadParameter(f"{offset} is too far: steps are int64", param_hint=["--offset"])
     shift = log.offset if offset is None else offset
     if shared["explain"]:
         click.echo(f"{log.kind}: {log.where}; {log.alignment}", err=True)

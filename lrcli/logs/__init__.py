@@ -132,7 +132,7 @@ def _in_folder(folder: Path) -> Path:
 
 def clean(log: Log) -> Log:
     """Drop what cannot be checked, with a warning each: rates that are not finite numbers,
-    repeated steps (the last entry stands) and steps before schedule step 0; note holes."""
+    and repeated steps (the last entry stands); note holes."""
     steps, rates, warnings = log.steps, log.rates, list(log.warnings)
     bad = ~np.isfinite(rates)
     if bad.any():
@@ -156,13 +156,6 @@ def clean(log: Log) -> Log:
         # The last entry of each step, in step order.
         unique, last = np.unique(steps[::-1], return_index=True)
         steps, rates = unique, rates[::-1][last]
-    early = steps + log.offset < 0
-    if early.any():
-        warnings.append(
-            f"step {int(steps[early][0])} comes before schedule step 0 "
-            f"(k = s {'-' if log.offset < 0 else '+'} {abs(log.offset)}): left out"
-        )
-        steps, rates = steps[~early], rates[~early]
     if len(steps) > 2:
         gaps = np.diff(steps)
         stride = int(np.bincount(np.minimum(gaps, 1_000_000)).argmax()) if len(gaps) else 1
