@@ -41,7 +41,7 @@ STEP_NAMES = (
     "iteration",
 )
 """Step columns, keys or fields lrcli recognises, in order of preference (case is ignored)."""
-RATE_NAMES = ("lr", "learning_rate", "train/learning_rate", "train/lr", "learning-rate", "lr-adamw")
+RATE_NAMES = ("lr", "learning_rate", "train/learning_rate", "train/lr", "learning-rate")
 """Rate columns, keys or tags recognised by name; `lr-<optimizer>` (Lightning) and
 `<run> - <name>` (a W&B export) are recognised too."""
 
