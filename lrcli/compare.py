@@ -257,8 +257,8 @@ def diff(
     >>> from lrcli import PiecewiseConstant
     >>> a = PiecewiseConstant([10], [0.1, 0.01])
     >>> b = PiecewiseConstant([12], [0.1, 0.01])
-    >>> list(diff(a, b, 0, 20))
-    [Run(first_step=11, last_step=12, a_first=0.01, b_first=0.1, max_abs_diff=0.09, max_ulps=...)]
+    >>> [run[:4] for run in diff(a, b, 0, 20)]
+    [(11, 12, 0.01, 0.1)]
     """
     first = check_step(first, "first")
     last = default_last(a, b) if last is None else check_step(last, "last")
