@@ -371,3 +371,14 @@ def test_a_one_ulp_change_is_found_at_exactly_its_steps(
             1,
         )
     ]
+
+
+def test_config_files_are_compared_to_the_runs_last_update(lrcli: Lrcli) -> None:
+    from conftest import GOLDEN_DIR
+
+    files = GOLDEN_DIR / "configs" / "files"
+    linear, cosine = files / "hf-trainer-00-linear.json", files / "hf-trainer-01-cosine.json"
+    assert lrcli("diff", str(linear), str(linear)).stdout == HEADER
+    result = lrcli("diff", str(linear), str(cosine))
+    assert result.exit_code == 1
+    assert [line.split(",")[:2] for line in result.stdout.splitlines()[1:]] == [["1", "9999"]]
