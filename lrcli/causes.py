@@ -188,7 +188,7 @@ def _cause(
                     "changed?)"
                 )
     end = evidence.schedule.default_last
-    if int(steps.max()) > end and end > 0:
+    if i0 > 0 and int(steps.max()) > end > 0:
         return (
             f"the log goes on to step {int(steps.max())}, past the schedule's end at step "
             f"{end}: a schedule rebuilt for another length on resume?"

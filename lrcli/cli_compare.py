@@ -247,7 +247,9 @@ def check(
             click.echo(f"--offset {offset}: schedule step k = logged step {offset:+d}", err=True)
     keep = log.steps + shift >= 0
     if not keep.all():
-        _warn(f"{int((~keep).sum())} entries come before schedule step 0 with --offset {shift}")
+        early = int((~keep).sum())
+        what = "1 entry comes" if early == 1 else f"{early:,} entries come"
+        _warn(f"{what} before schedule step 0 with --offset {shift}: left out")
     steps, rates, logged = log.steps[keep] + shift, log.rates[keep], log.steps[keep]
     if not len(steps):
         raise click.BadParameter("no entry is left to check", param_hint=["--offset"])

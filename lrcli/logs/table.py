@@ -33,7 +33,14 @@ KIND = "csv"
 
 
 def detect(path: Path) -> bool:
-    return path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".txt", ".log")
+    if path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".txt", ".log"):
+        return True
+    try:
+        with path.open("rb") as file:
+            first = file.readline(4096)
+    except OSError:
+        return False
+    return first.lstrip().startswith(b"{") or b"," in first or b"\t" in first
 
 
 def _text(path: Path) -> str:
