@@ -236,7 +236,7 @@ def check(
         hint = "'LOG'" if e.field == logs.FIELD else [f"--{e.field.replace('_', '-')}"]
         raise click.BadParameter(str(e), param_hint=hint) from None
     schedule, _ = _side("SCHEDULE", schedule_text, lr, shared, (), "")
-    for warning in log.warnings:
+    for warning in () if quiet else log.warnings:
         _warn(warning)
     if offset is not None and abs(offset) > 2**62:
         raise click.BadParameter(f"{offset} is too far: steps are int64", param_hint=["--offset"])
