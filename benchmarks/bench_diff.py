@@ -65,8 +65,8 @@ def main() -> None:
     differ = best(different, args.repeat, ok=(1,))
     equal = best(same, args.repeat)
     print(f"show A, {n:,} steps to /dev/null: {baseline:.2f} s")
-    print(f"diff A B (differ almost everywhere): {differ:.2f} s = {differ / baseline:.2f}x show")
-    print(f"diff A A (equal everywhere): {equal:.2f} s = {equal / baseline:.2f}x show")
+    print(f"diff A B (differ almost everywhere): {differ:.2f} s = {differ / baseline:.3g}x show")
+    print(f"diff A A (equal everywhere): {equal:.2f} s = {equal / baseline:.3g}x show")
     print(f"peak memory of diff A B: {peak_rss_mib(different):.0f} MiB")
 
 
