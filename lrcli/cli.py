@@ -766,6 +766,11 @@ def plot(
             ) from None
 
 
+from lrcli.cli_compare import add_commands  # noqa: E402  (diff and check share show's options)
+
+add_commands(cli)
+
+
 def main() -> None:
     with output.guarded():
         cli(prog_name="lrcli")
