@@ -12,37 +12,12 @@ step (one long run), the costlier case: the differing path counts ulps on every 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import time
+
+from timing import best, peak_rss_mib
 
 A = "get_cosine_schedule_with_warmup(optimizer, 500, {n})"
 LRCLI = [sys.executable, "-m", "lrcli"]
-
-
-def best(command: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> float:
-    """Best wall time of `command`, its output thrown away."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-        if done.returncode not in ok:
-            sys.exit(f"{command} failed with {done.returncode}")
-    return min(times)
-
-
-def peak_rss_mib(command: list[str]) -> float:
-    """Peak resident memory of `command` alone, in MiB (Linux reports KiB)."""
-    wrapper = (
-        "import resource, subprocess, sys\n"
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", wrapper, *command], capture_output=True, text=True, check=True
-    )
-    return int(done.stdout) / 1024
 
 
 def main() -> None:

@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import shutil
-import subprocess
 import sys
-import time
-from collections.abc import Callable
 
 import numpy as np
 
 import lrcli
+from timing import best, best_call, gnu_seq
 
 COSINE = (
     "get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=100_000, "
@@ -33,25 +30,6 @@ COSINE = (
 )
 ANNEAL = "CosineAnnealingLR(optimizer, T_max=1_000_000, eta_min=1e-5)"
 SHOW = [sys.executable, "-m", "lrcli", "show"]
-
-
-def best(command: list[str], repeat: int) -> float:
-    """Best wall time of `command`, its output thrown away."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def best_call(function: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def bare_loop(steps: int) -> list[float]:
@@ -75,9 +53,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     n, r = args.rows, args.repeat
-    seq = shutil.which("seq")
-    if seq is None:
-        sys.exit("GNU seq is needed as the baseline")
+    seq = gnu_seq()
 
     csv = [*SHOW, COSINE, "--lr", "3e-4", "--last", str(n - 1), "--format", "csv"]
     t_csv = best(csv, r)

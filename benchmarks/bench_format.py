@@ -16,10 +16,10 @@ run a fresh process, like `seq`.
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
-import time
+
+from timing import best, gnu_seq, peak_rss_mib
 
 # One process per run: builds the rates chunk by chunk, as `lrcli show` does, and writes them.
 WRITER = """
@@ -68,29 +68,6 @@ sys.stdout.buffer.write(b"".join(out))
 """
 
 
-def best(command: list[str], repeat: int) -> float:
-    """Best wall time of `command`, its output thrown away."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def peak_rss_mib(command: list[str]) -> float:
-    """Peak resident memory of `command` alone, in MiB, read by a wrapper process of its own."""
-    wrapper = (
-        "import resource, subprocess, sys\n"
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", wrapper, *command], capture_output=True, text=True, check=True
-    )
-    return int(done.stdout) / 1024  # Linux reports KiB
-
-
 def check(rows: int, dtype: str) -> None:
     """The first `rows` rows, byte for byte against Python's formatting."""
     got = subprocess.run(
@@ -113,9 +90,7 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=200_000)
     args = parser.parse_args()
     n, r = args.rows, args.repeat
-    seq = shutil.which("seq")
-    if seq is None:
-        sys.exit("GNU seq is needed as the baseline")
+    seq = gnu_seq()
 
     for dtype in ("float64", "float32"):
         check(min(args.check, n), dtype)

@@ -13,10 +13,9 @@ Each figure is the best of R runs (the least disturbed by other load on a shared
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 import sys
-import time
+
+from timing import best, gnu_seq, peak_rss_mib
 
 EXAMPLE = ["--boundaries", "5,10,15", "--values", "0.1,0.05,0.01,0.001"]
 LRCLI = [sys.executable, "-m", "lrcli", "show", *EXAMPLE]
@@ -32,38 +31,13 @@ np.savetxt(sys.stdout.buffer, np.column_stack([steps, rates]), fmt=["%d", "%r"],
 """
 
 
-def best(command: list[str], repeat: int) -> float:
-    """Best wall time of `command`, its output thrown away."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def peak_rss_mib(command: list[str]) -> float:
-    """Peak resident memory of `command` alone, in MiB, read by a wrapper process of its own."""
-    wrapper = (
-        "import resource, subprocess, sys\n"
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", wrapper, *command], capture_output=True, text=True, check=True
-    )
-    return int(done.stdout) / 1024  # Linux reports KiB
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     n, r = args.rows, args.repeat
-    seq = shutil.which("seq")
-    if seq is None:
-        sys.exit("GNU seq is needed as the baseline")
+    seq = gnu_seq()
 
     csv = [*LRCLI, "--last", str(n - 1), "--format", "csv"]
     t_lrcli = best(csv, r)
