@@ -22,7 +22,7 @@ import sys
 import numpy as np
 
 import lrcli
-from timing import best, best_call, gnu_seq
+from timing import best, best_call, best_pair, gnu_seq, lrcli_command
 
 COSINE = (
     "get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=100_000, "
@@ -83,8 +83,8 @@ def main() -> None:
     plot = [sys.executable, "-m", "lrcli", "plot", COSINE, "--lr", "3e-4", "--width", "80"]
     t_plot_small = best([*plot, "--last", "1000"], r * 2)
     t_plot_huge = best([*plot, "--last", str(10**9)], r * 2)
-    t_small = best([*SHOW, COSINE, "--lr", "3e-4", "--at", "0,500,10000"], r * 3)
-    t_import = best([sys.executable, "-c", "import click, numpy"], r * 3)
+    small = [*lrcli_command(), "show", COSINE, "--lr", "3e-4", "--at", "0,500,10000"]
+    t_small, t_import = best_pair(small, [sys.executable, "-c", "import click, numpy"], r * 7)
 
     print(f"{n:,} CSV rows of get_cosine_schedule_with_warmup: {t_csv:.2f} s")
     print(f"  seq 0 {n - 1}: {t_seq:.3f} s  ->  {t_csv / t_seq:.1f}x seq")

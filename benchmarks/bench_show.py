@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from timing import best, gnu_seq, peak_rss_mib
+from timing import best, best_pair, gnu_seq, lrcli_command, peak_rss_mib
 
 EXAMPLE = ["--boundaries", "5,10,15", "--values", "0.1,0.05,0.01,0.001"]
 LRCLI = [sys.executable, "-m", "lrcli", "show", *EXAMPLE]
@@ -44,8 +44,11 @@ def main() -> None:
     t_seq = best([seq, "0", str(n - 1)], r)
     # savetxt is slow: time a tenth of the rows and scale, which favours it if anything.
     t_savetxt = best([sys.executable, "-c", SAVETXT, str(n // 10)], 1) * 10
-    t_small = best([*LRCLI, "--format", "csv"], r * 3)
-    t_import = best([sys.executable, "-c", "import click, numpy"], r * 3)
+    t_small, t_import = best_pair(
+        [*lrcli_command(), "show", *EXAMPLE, "--format", "csv"],
+        [sys.executable, "-c", "import click, numpy"],
+        r * 7,
+    )
     t_plot_small = best(PLOT, r * 3)
     t_plot_huge = best([*PLOT, "--last", str(10**9)], r * 3)
     mem_csv = peak_rss_mib([*LRCLI, "--last", str(4 * n - 1), "--format", "csv"])

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def best(command: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> float:
@@ -23,6 +24,16 @@ def best(command: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> float:
         if done.returncode not in ok:
             sys.exit(f"{command} failed with {done.returncode}")
     return min(times)
+
+
+def best_pair(a: list[str], b: list[str], repeat: int) -> tuple[float, float]:
+    """Best wall times of `a` and `b` run turn about, so that a change of load on the machine
+    weighs on both alike (start-up ratios are a few milliseconds apart)."""
+    times_a, times_b = [], []
+    for _ in range(repeat):
+        times_a.append(best(a, 1))
+        times_b.append(best(b, 1))
+    return min(times_a), min(times_b)
 
 
 def best_call(function: Callable[[], object], repeat: int) -> float:
@@ -46,6 +57,12 @@ def peak_rss_mib(command: list[str]) -> float:
         [sys.executable, "-c", wrapper, *command], capture_output=True, text=True, check=True
     )
     return int(done.stdout) / 1024  # Linux reports KiB
+
+
+def lrcli_command() -> list[str]:
+    """How a user starts lrcli: the installed console script, else `python -m lrcli`."""
+    script = Path(sys.executable).parent / "lrcli"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "lrcli"]
 
 
 def gnu_seq() -> str:

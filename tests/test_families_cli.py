@@ -382,3 +382,13 @@ def test_one_cycle_peak_missed_is_pointed_out(lrcli: Lrcli) -> None:
         "Warning: OneCycleLR never reaches max_lr=0.1: pct_start * total_steps = 7.5 is not a "
         "whole number, so the highest rate is 0.09987820300018116 at step 7\n"
     )
+
+
+def test_the_registry_lists_every_name_each_framework_answers_to() -> None:
+    import importlib
+
+    from lrcli.frameworks import FRAMEWORKS
+
+    for framework, names in FRAMEWORKS.items():
+        module = importlib.import_module(f"lrcli.frameworks.{framework}")
+        assert sorted(names.split()) == sorted({*module.APIS, *module.REFUSED}), framework

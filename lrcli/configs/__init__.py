@@ -10,12 +10,10 @@ YAML's safe loader, Python through `ast`), never executed.
 from __future__ import annotations
 
 import importlib
-import json
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
 
-from lrcli.calls import clip
 from lrcli.schedule import Schedule, ScheduleError
 
 KINDS = {
@@ -29,6 +27,15 @@ KINDS = {
 """Kind name -> module of this package, in the order `detect` asks them."""
 
 FIELD = "SCHEDULE"
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """`text` cut for an error message (lrcli.calls.clip, loaded only when an error needs it)."""
+    from lrcli.calls import clip as cut
+
+    return cut(text, limit)
+
+
 YAML_EXTRA = "pip install 'lrcli[yaml]'"
 
 OPTIONS = {
@@ -133,6 +140,8 @@ def load(path: Path) -> Any:
         raise ScheduleError(
             FIELD, f"{clip(str(path))!r} cannot be read: {clip(reason, 60)}"
         ) from None
+    import json
+
     suffix = path.suffix.lower()
     if suffix == ".py":
         return text
@@ -155,6 +164,8 @@ def load(path: Path) -> Any:
 
 
 def _json(path: Path, text: str) -> Any:
+    import json
+
     try:
         return json.loads(text)
     except ValueError as e:

@@ -9,7 +9,6 @@ framework is a new module and one line in `FRAMEWORKS`.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Callable
 from types import ModuleType
@@ -19,8 +18,46 @@ from lrcli.calls import Call, CallError, Placeholder, clip, parse_call
 from lrcli.frameworks._args import Optimizer, bind
 from lrcli.schedule import Schedule
 
-FRAMEWORKS = ("torch", "transformers", "optax", "keras", "tf1", "deepspeed", "timm")
-"""Modules of this package, one per framework, in the order candidates are listed."""
+FRAMEWORKS = {
+    "torch": (
+        "ChainedScheduler ConstantLR CosineAnnealingLR CosineAnnealingWarmRestarts CyclicLR "
+        "ExponentialLR LambdaLR LinearLR MultiStepLR MultiplicativeLR OneCycleLR PolynomialLR "
+        "ReduceLROnPlateau SequentialLR StepLR"
+    ),
+    "transformers": (
+        "get_constant_schedule get_constant_schedule_with_warmup get_cosine_schedule_with_warmup "
+        "get_cosine_with_hard_restarts_schedule_with_warmup "
+        "get_cosine_with_min_lr_schedule_with_warmup "
+        "get_cosine_with_min_lr_schedule_with_warmup_lr_rate get_greedy_schedule "
+        "get_inverse_sqrt_schedule get_linear_schedule_with_warmup "
+        "get_polynomial_decay_schedule_with_warmup get_reduce_on_plateau_schedule get_scheduler "
+        "get_wsd_schedule"
+    ),
+    "optax": (
+        "constant_schedule cosine_decay_schedule cosine_onecycle_schedule exponential_decay "
+        "inject_hyperparams join_schedules linear_onecycle_schedule linear_schedule "
+        "piecewise_constant_schedule piecewise_interpolate_schedule polynomial_schedule "
+        "sgdr_schedule warmup_constant_schedule warmup_cosine_decay_schedule "
+        "warmup_exponential_decay_schedule"
+    ),
+    "keras": (
+        "CosineDecay CosineDecayRestarts ExponentialDecay InverseTimeDecay LearningRateSchedule "
+        "PiecewiseConstantDecay PolynomialDecay"
+    ),
+    "tf1": (
+        "cosine_decay cosine_decay_restarts exponential_decay inverse_time_decay "
+        "linear_cosine_decay natural_exp_decay noisy_linear_cosine_decay piecewise_constant "
+        "polynomial_decay"
+    ),
+    "deepspeed": ("LRRangeTest OneCycle WarmupCosineLR WarmupDecayLR WarmupLR"),
+    "timm": (
+        "CosineLRScheduler MultiStepLRScheduler PlateauLRScheduler PolyLRScheduler "
+        "StepLRScheduler TanhLRScheduler WSDLRScheduler"
+    ),
+}
+"""Modules of this package, one per framework, in the order candidates are listed, with the
+names each answers to (its APIS and REFUSED; a test keeps them equal), so that resolving a name
+imports only the framework that has it."""
 
 
 def _module(name: str) -> ModuleType:
@@ -71,7 +108,9 @@ def resolve(name: str) -> tuple[str, Callable[..., Any]]:
     *prefix_parts, bare = name.split(".")
     prefix = ".".join(prefix_parts)
     found: list[tuple[str, Callable[..., Any] | str, str]] = []
-    for framework in FRAMEWORKS:
+    for framework, names in FRAMEWORKS.items():
+        if bare not in names.split():
+            continue
         module = _module(framework)
         if prefix and not any(
             ns == prefix or ns.endswith("." + prefix) for ns in module.NAMESPACES
@@ -93,7 +132,9 @@ def resolve(name: str) -> tuple[str, Callable[..., Any]]:
 
 
 def _unknown(name: str) -> str:
-    known = sorted({bare for f in FRAMEWORKS for bare in (*_module(f).APIS, *_module(f).REFUSED)})
+    known = sorted({bare for names in FRAMEWORKS.values() for bare in names.split()})
+    import difflib  # only for the error
+
     close = difflib.get_close_matches(name.rsplit(".", 1)[-1], known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else "; `lrcli show --help` lists them"
     return f"{clip(name)!r} is not a schedule lrcli knows{hint}"

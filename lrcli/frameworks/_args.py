@@ -7,7 +7,6 @@ errors a user can act on; the function body then checks each value as the framew
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable
 from typing import Any
@@ -62,6 +61,8 @@ def bind(
     bound = dict(zip(positional, args, strict=False))
     for name, value in kwargs:
         if name not in names:
+            import difflib  # only for the error
+
             close = difflib.get_close_matches(name, names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; it takes {', '.join(names)}"
             raise CallError(f"{api} has no argument {clip(name)!r}{hint}")
