@@ -329,6 +329,8 @@ def _config(
             reading = configs.read_config(Path(text.strip()), known, kind=kind)
     except configs.MissingFact as e:
         raise click.UsageError(str(e)) from None
+    except configs.MissingExtra as e:
+        raise click.ClickException(str(e)) from None  # exit 1: the machine, not the input
     except ScheduleError as e:
         if e.field in configs.OPTIONS or e.field == "kind":
             raise _bad(e) from None

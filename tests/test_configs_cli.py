@@ -166,3 +166,12 @@ def test_a_file_lrcli_cannot_place_lists_the_kinds(lrcli: Lrcli, tmp_path: Path)
     assert result.stderr.startswith(f"Error: Invalid value for 'SCHEDULE': '{odd}'"[:60])
     assert "is not a config lrcli knows; kinds: hf-trainer" in result.stderr
     assert "(say which with --kind)" in result.stderr
+
+
+def test_yaml_without_pyyaml_names_the_extra(lrcli: Lrcli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "yaml", None)  # as if PyYAML were not installed
+    result = lrcli("show", str(FILES / "hf-trainer-02-cosine_with_min_lr.yaml"))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: reading YAML needs PyYAML: pip install 'lrcli[yaml]'\n"

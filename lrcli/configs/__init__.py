@@ -50,6 +50,10 @@ OPTIONS = {
 """Each fact a file may leave out, and the one option that gives it, for every kind."""
 
 
+class MissingExtra(ScheduleError):
+    """Reading this file needs an optional dependency that is not installed (not bad input)."""
+
+
 class MissingFact(ScheduleError):
     """The file needs a fact it does not hold; `field` names it (a key of OPTIONS)."""
 
@@ -178,7 +182,7 @@ def _yaml(path: Path, text: str) -> Any:
     try:
         import yaml
     except ImportError:
-        raise ScheduleError(FIELD, f"reading YAML needs PyYAML: {YAML_EXTRA}") from None
+        raise MissingExtra(FIELD, f"reading YAML needs PyYAML: {YAML_EXTRA}") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as e:
