@@ -257,8 +257,9 @@ def diff(
     >>> from lrcli import PiecewiseConstant
     >>> a = PiecewiseConstant([10], [0.1, 0.01])
     >>> b = PiecewiseConstant([12], [0.1, 0.01])
-    >>> [run[:4] for run in diff(a, b, 0, 20)]
-    [(11, 12, 0.01, 0.1)]
+    >>> runs = list(diff(a, b, 0, 20))
+    >>> runs[0].first_step, runs[0].last_step, runs[0].a_first, runs[0].b_first
+    (11, 12, 0.01, 0.1)
     """
     first = check_step(first, "first")
     last = default_last(a, b) if last is None else check_step(last, "last")
