@@ -175,3 +175,28 @@ def test_yaml_without_pyyaml_names_the_extra(lrcli: Lrcli, monkeypatch: pytest.M
     result = lrcli("show", str(FILES / "hf-trainer-02-cosine_with_min_lr.yaml"))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == "Error: reading YAML needs PyYAML: pip install 'lrcli[yaml]'\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "facts", "explain"),
+    [
+        (
+            "keras-json-03-CosineDecay.json",
+            [],
+            "CosineDecay from its serialized config; update k runs at schedule(k) (Keras 3)\n",
+        ),
+        (
+            "lightning-yaml-00-CosineAnnealingLR.yaml",
+            ["--steps-per-epoch", "391"],
+            "CosineAnnealingLR(T_max=100) at lr 0.001\n"
+            "Lightning steps it at the end of every epoch: update k runs at its rate after "
+            "k // 391 steps\n"
+            "max_epochs 100 x 391 updates = 39,100 updates\n",
+        ),
+    ],
+)
+def test_explain_for_keras_and_lightning(
+    lrcli: Lrcli, name: str, facts: list[str], explain: str
+) -> None:
+    result = lrcli("show", str(FILES / name), *facts, "--at", "0", "--explain")
+    assert (result.exit_code, result.stderr) == (0, explain)
