@@ -394,6 +394,19 @@ class Ops:
     const: str
     """Format for a float32 constant: `jnp.float32({})`."""
 
+    @classmethod
+    def of(cls, module: str, power: str = "power") -> Ops:
+        """The operations as `module.where`, `module.cos`, ...; constants as Python numbers."""
+        return cls(
+            where=f"{module}.where",
+            minimum=f"{module}.minimum",
+            cos=f"{module}.cos",
+            sqrt=f"{module}.sqrt",
+            floor=f"{module}.floor",
+            power=f"{module}.{power}",
+            const="{}",
+        )
+
 
 def float32_code(plan: Plan, ops: Ops, indent: str = "    ") -> list[str]:
     """Statements computing `rate` from the float32 step `s`, in the framework's ops."""

@@ -18,15 +18,7 @@ from lrcli.schedule import Dtype
 from lrcli.smooth import Phased
 
 NS = "keras.optimizers.schedules"
-OPS = plan_.Ops(
-    where="keras.ops.where",
-    minimum="keras.ops.minimum",
-    cos="keras.ops.cos",
-    sqrt="keras.ops.sqrt",
-    floor="keras.ops.floor",
-    power="keras.ops.power",
-    const="{}",
-)
+OPS = plan_.Ops.of("keras.ops")
 
 
 def same(s: Any, ns: str = NS) -> str | None:

@@ -17,15 +17,7 @@ from lrcli.schedule import Dtype
 from lrcli.smooth import Phased
 
 INT32_MAX = 2**31 - 1
-OPS = plan_.Ops(
-    where="jnp.where",
-    minimum="jnp.minimum",
-    cos="jnp.cos",
-    sqrt="jnp.sqrt",
-    floor="jnp.floor",
-    power="jnp.power",
-    const="{}",
-)
+OPS = plan_.Ops.of("jnp")
 
 
 def same(s: Any) -> str | None:

@@ -16,15 +16,7 @@ from lrcli.schedule import Dtype
 from lrcli.smooth import Phased
 
 NS = "tf.compat.v1.train"
-OPS = plan_.Ops(
-    where="tf.where",
-    minimum="tf.minimum",
-    cos="tf.cos",
-    sqrt="tf.sqrt",
-    floor="tf.floor",
-    power="tf.pow",
-    const="{}",
-)
+OPS = plan_.Ops.of("tf", power="pow")
 
 
 def _call(plan: plan_.Plan | None, schedule: Phased) -> str | None:
