@@ -14,6 +14,11 @@ def r(x: float) -> str:
     return repr(x) if isinstance(x, int) and not isinstance(x, bool) else repr(float(x))
 
 
+def rf(x: float) -> str:
+    """A rate as a float literal: Keras and TF take a schedule's dtype from its rate."""
+    return repr(float(x))
+
+
 def model(call: str, lr: float | None = None) -> Callable[[Steps], Floats] | None:
     """What `call` computes, as lrcli models that framework; None if lrcli cannot build it."""
     try:

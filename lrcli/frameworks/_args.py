@@ -105,6 +105,16 @@ def number(api: str, name: str, value: Any) -> float:
     return value
 
 
+def float_rate(api: str, name: str, value: Any) -> float:
+    """A rate Keras and TF take their dtype from: an int would make every rate an integer."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise CallError(
+            f"{api}: {name}={value} is an int, and the schedule takes its dtype from it (every "
+            f"rate an integer, or an error); write {value}.0"
+        )
+    return number(api, name, value)
+
+
 def choice(api: str, name: str, value: Any, options: tuple[str, ...]) -> str:
     if value not in options:
         listed = ", ".join(repr(o) for o in options)

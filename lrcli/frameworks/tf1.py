@@ -145,7 +145,7 @@ def exponential_decay(  # type: ignore[no-untyped-def]
     api = "exponential_decay"
     _step(api, global_step)
     return ExponentialDecay(
-        a.number(api, "learning_rate", learning_rate),
+        a.float_rate(api, "learning_rate", learning_rate),
         _steps(api, "decay_steps", decay_steps),
         a.number(api, "decay_rate", decay_rate),
         bool(staircase),
@@ -166,7 +166,7 @@ def natural_exp_decay(  # type: ignore[no-untyped-def]
     # natural_exp_rate = math_ops.exp(math_ops.negative(decay_rate)): a float32 tensor
     natural = np.float32(f.exp(np.float32(-f.scalar(rate))))
     schedule = NaturalExpDecay(
-        a.number(api, "learning_rate", learning_rate),
+        a.float_rate(api, "learning_rate", learning_rate),
         _steps(api, "decay_steps", decay_steps),
         natural,
         bool(staircase),
@@ -180,7 +180,7 @@ def inverse_time_decay(  # type: ignore[no-untyped-def]
     api = "inverse_time_decay"
     _step(api, global_step)
     return InverseTimeDecay(
-        a.number(api, "learning_rate", learning_rate),
+        a.float_rate(api, "learning_rate", learning_rate),
         _steps(api, "decay_steps", decay_steps),
         a.number(api, "decay_rate", decay_rate),
         bool(staircase),
@@ -199,7 +199,7 @@ def polynomial_decay(  # type: ignore[no-untyped-def]
     api = "polynomial_decay"
     _step(api, global_step)
     return PolynomialDecay(
-        a.number(api, "learning_rate", learning_rate),
+        a.float_rate(api, "learning_rate", learning_rate),
         _steps(api, "decay_steps", decay_steps),
         a.number(api, "end_learning_rate", end_learning_rate),
         a.number(api, "power", power),
@@ -211,7 +211,7 @@ def cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0, name=None):
     api = "cosine_decay"
     _step(api, global_step)
     return CosineDecay(
-        a.number(api, "learning_rate", learning_rate),
+        a.float_rate(api, "learning_rate", learning_rate),
         _steps(api, "decay_steps", decay_steps),
         a.number(api, "alpha", alpha),
         None,
@@ -228,7 +228,7 @@ def cosine_decay_restarts(  # type: ignore[no-untyped-def]
     if not t_mul > 0:
         raise CallError(f"{api}: t_mul={t_mul!r} must be positive (cycle lengths grow by it)")
     return CosineDecayRestarts(
-        a.number(api, "learning_rate", learning_rate),
+        a.float_rate(api, "learning_rate", learning_rate),
         _steps(api, "first_decay_steps", first_decay_steps),
         t_mul,
         a.number(api, "m_mul", m_mul),
@@ -242,7 +242,7 @@ def linear_cosine_decay(  # type: ignore[no-untyped-def]
     api = "linear_cosine_decay"
     _step(api, global_step)
     return LinearCosineDecay(
-        a.number(api, "learning_rate", learning_rate),
+        a.float_rate(api, "learning_rate", learning_rate),
         _steps(api, "decay_steps", decay_steps),
         a.number(api, "num_periods", num_periods),
         a.number(api, "alpha", alpha),
