@@ -49,6 +49,11 @@ class Snippet(NamedTuple):
     dtype: Dtype = Dtype.FLOAT64
     last: int = -1
     """The last step the statement was measured at (-1: every step, by construction)."""
+    backends: str = ""
+    """Where `exact` and `ulps` hold, for a target with backends: "TensorFlow and JAX"."""
+    elsewhere: tuple[tuple[str, bool, int] | tuple[str, None, None], ...] = ()
+    """The claim on other backends: (backend, exact, ulps); (backend, None, None) where lrcli
+    cannot say."""
 
 
 FLOAT32_TARGETS = {"keras": "Keras", "tf1": "TensorFlow", "optax": "optax"}
@@ -227,8 +232,8 @@ def _phased(schedule: Schedule, target: str) -> Snippet:
 
     if not isinstance(schedule, Phased):
         raise exporters.ExportError(f"exporting {type(schedule).__name__} is not supported yet")
-    made, close = exporters.port(schedule, target)
-    head, warning = exporters.header(schedule, target, made, close)
+    made, close, others = exporters.port(schedule, target)
+    head, warning = exporters.header(schedule, target, made, close, others)
     gap = "\n" if made.body.startswith("import") else ""
     return Snippet(
         head + gap + made.body,
@@ -239,6 +244,11 @@ def _phased(schedule: Schedule, target: str) -> Snippet:
         ulps=close.ulps,
         dtype=made.dtype,
         last=close.last,
+        backends=made.backends,
+        elsewhere=tuple(
+            (o.backend, None, None) if o.close is None else (o.backend, o.close.exact, o.close.ulps)
+            for o in others
+        ),
     )
 
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from lrcli.encode import rate_text
+from lrcli.frameworks import _f32 as f32
 from lrcli.schedule import CHUNK, MAX_STEP, Dtype, ScheduleError
 from lrcli.smooth import Floats, Phased, Steps
 
@@ -47,16 +48,17 @@ class Port(NamedTuple):
     how: str
     """One line: the native call, or the fallback and why."""
     notes: tuple[str, ...] = ()
-    slack: int = 0
-    """The model mirrors the code's operations but not every rewrite of the compiler (XLA's
-    fused multiply-adds and reciprocals, its own log): the stated closeness is twice the
-    measured one plus `slack` ulps, a bound found by running the snippets (tests)."""
+    backends: str = ""
+    """Where the claim holds, for a target with several backends ("TensorFlow and JAX")."""
+    elsewhere: tuple[tuple[str, Callable[[Steps], Floats] | None, str], ...] = ()
+    """Other backends that compute otherwise: (name, what it computes, why it differs); the
+    model None where lrcli cannot say."""
 
 
 class Closeness(NamedTuple):
     exact: bool
     ulps: int
-    """The largest difference, in ulps of the target's dtype (a claim: measured + margin)."""
+    """The largest difference, in ulps of the target's dtype, over what the code may compute."""
     step: int
     theirs: float
     ours: float
@@ -72,10 +74,24 @@ class ExportError(ScheduleError):
         super().__init__("SCHEDULE", message)
 
 
-def port(schedule: Phased, target: str) -> tuple[Port, Closeness]:
+class Elsewhere(NamedTuple):
+    """The closeness on another backend of the target: None where lrcli cannot say."""
+
+    backend: str
+    close: Closeness | None
+    why: str
+
+
+def port(schedule: Phased, target: str) -> tuple[Port, Closeness, list[Elsewhere]]:
     module = importlib.import_module(f"lrcli.exporters.{target}")
     made: Port = module.port(schedule)
-    return made, measure(schedule, made)
+    others = [
+        Elsewhere(
+            name, None if model is None else measure(schedule, made._replace(model=model)), why
+        )
+        for name, model, why in made.elsewhere
+    ]
+    return made, measure(schedule, made), others
 
 
 def span(schedule: Phased) -> tuple[int, int]:
@@ -133,26 +149,35 @@ def ulps(ours: Floats, theirs: Floats, dtype: Dtype) -> Floats:
     return dist
 
 
+def _candidates(made: Port, steps: Steps) -> Iterator[Floats]:
+    """What the code computes at `steps`: in float32, also with the C library's cos, exp and
+    pow an ulp low and an ulp high (they are not correctly rounded)."""
+    yield made.model(steps)
+    if made.dtype is Dtype.FLOAT32:
+        for off in (-1, 1):
+            with f32.libm_off_by(off):
+                yield made.model(steps)
+
+
 def measure(schedule: Phased, made: Port) -> Closeness:
     _, last = span(schedule)
     chunks, compared = steps_compared(schedule, last)
     exact, worst, at, theirs_at, ours_at, worst32 = True, -1.0, 0, 0.0, 0.0, 0.0
     for steps in chunks:
-        ours, theirs = schedule(steps), made.model(steps)
-        same = (ours == theirs) | (np.isnan(ours) & np.isnan(theirs))
-        if same.all():
-            continue
-        exact = False
-        dist = ulps(ours, theirs, made.dtype)
-        i = int(np.argmax(dist))
-        if dist[i] > worst:
-            worst, at = float(dist[i]), int(steps[i])
-            theirs_at, ours_at = float(theirs[i]), float(ours[i])
-        if schedule.dtype is Dtype.FLOAT32 and made.dtype is Dtype.FLOAT64:
-            worst32 = max(worst32, float(ulps(ours, theirs, Dtype.FLOAT32).max()))
+        ours = schedule(steps)
+        for theirs in _candidates(made, steps):
+            same = (ours == theirs) | (np.isnan(ours) & np.isnan(theirs))
+            if same.all():
+                continue
+            exact = False
+            dist = ulps(ours, theirs, made.dtype)
+            i = int(np.argmax(dist))
+            if dist[i] > worst:
+                worst, at = float(dist[i]), int(steps[i])
+                theirs_at, ours_at = float(theirs[i]), float(ours[i])
+            if schedule.dtype is Dtype.FLOAT32 and made.dtype is Dtype.FLOAT64:
+                worst32 = max(worst32, float(ulps(ours, theirs, Dtype.FLOAT32).max()))
     if exact:
-        if made.slack:  # the model is exact, the compiler may still move a last bit
-            return Closeness(False, made.slack, 0, 0.0, 0.0, compared, last)
         return Closeness(True, 0, 0, 0.0, 0.0, compared, last)
     if not math.isfinite(worst):
         raise ExportError(
@@ -160,38 +185,55 @@ def measure(schedule: Phased, made: Port) -> Closeness:
             f"{rate_text(ours_at)}: no faithful port"
         )
     claimed = int(worst)
-    if made.slack:
-        claimed = 2 * claimed + made.slack
     return Closeness(False, claimed, at, theirs_at, ours_at, compared, last, int(worst32))
 
 
-def header(schedule: Phased, target: str, made: Port, close: Closeness) -> tuple[str, str]:
+def header(
+    schedule: Phased, target: str, made: Port, close: Closeness, others: list[Elsewhere]
+) -> tuple[str, str]:
     """The comment at the top of the snippet, and the warning for stderr (empty when exact)."""
     name = NAMES[target]
     lines = [f"# lrcli's schedule ({schedule.description}) in {name}:", f"# {made.how}"]
-    warning = ""
-    if close.exact:
-        lines.append(f"# Exact: it gives lrcli's rate at every step ({close.compared}).")
-    else:
-        unit = made.dtype.value
-        extra = f" ({close.ulps32} ulps of float32)" if close.ulps32 else ""
-        if close.ulps == 0:
-            what = f"lrcli's rates rounded to {unit}, at every step"
-        elif close.step == 0 and close.ours == close.theirs:
-            what = f"within {close.ulps} ulps of {unit} of lrcli's rates"
-        else:
-            what = (
-                f"within {close.ulps} ulps of {unit}{extra} of lrcli's rates; the largest "
-                f"difference is at step {close.step}: {rate_text(close.theirs)} where lrcli "
-                f"shows {rate_text(close.ours)}"
-            )
-        lines.append(f"# Not exact: {what}.")
+    on = who = ""
+    if made.backends:
+        plural = "s" if " and " in made.backends else ""
+        on = f" on {name}'s {made.backends} backend{plural}"
+        who = f" on the {made.backends} backend{plural}"
+    said, what = _claim(close, made.dtype)
+    lines.append(f"# {said.format(on=on)}")
+    warnings = [f"{name}{who} cannot give lrcli's rates exactly: {what}"] if what else []
+    if not close.exact:
         lines.append(f"# (Compared at {close.compared}.)")
-        warning = f"{name} cannot give lrcli's rates exactly: {what}"
-        if made.slack and close.ulps:
-            lines.append(
-                "# The bound includes a margin for the compiler's rewrites (fused multiply-adds,"
-                " reciprocals)."
-            )
+    for other in others:
+        where = f" on the {other.backend} backend"
+        if other.close is None:
+            lines.append(f"# On the {other.backend} backend lrcli cannot say: {other.why}.")
+            warnings.append(f"{name}{where}: lrcli cannot say how close ({other.why})")
+            continue
+        said, what = _claim(other.close, made.dtype)
+        lines.append(f"# {said.format(on=where)} ({other.why})")
+        if what:
+            warnings.append(f"{name}{where} cannot give lrcli's rates exactly: {what}")
+    if made.dtype is Dtype.FLOAT32 and warnings:
+        lines.append("# The bound allows for the C library's cos, exp and pow being an ulp off.")
     lines += [f"# {note}" for note in made.notes]
-    return "\n".join(lines) + "\n", warning
+    return "\n".join(lines) + "\n", "; ".join(warnings[:1])
+
+
+def _claim(close: Closeness, dtype: Dtype) -> tuple[str, str]:
+    """The sentence stating `close` (with `{on}` for where), and what differs ("": exact)."""
+    if close.exact:
+        return f"Exact{{on}}: it gives lrcli's rate at every step ({close.compared}).", ""
+    unit = dtype.value
+    extra = f" ({close.ulps32} ulps of float32)" if close.ulps32 else ""
+    if close.ulps == 0:
+        what = f"lrcli's rates rounded to {unit}, at every step"
+    elif close.step == 0 and close.ours == close.theirs:
+        what = f"within {close.ulps} ulps of {unit} of lrcli's rates"
+    else:
+        what = (
+            f"within {close.ulps} ulps of {unit}{extra} of lrcli's rates; the largest "
+            f"difference is at step {close.step}: {rate_text(close.theirs)} where lrcli "
+            f"shows {rate_text(close.ours)}"
+        )
+    return f"Not exact{{on}}: {what}.", what

@@ -389,22 +389,37 @@ class Ops:
     minimum: str
     cos: str
     sqrt: str
-    floor: str
     power: str
-    const: str
+    """Format of `base ** exponent`: `{0}` the base, `{1}` the exponent."""
+    stair: str
+    """Format of the whole number of `{1}`s in `{0}` (a staircase's count)."""
+    const: str = "{}"
     """Format for a float32 constant: `jnp.float32({})`."""
+    jit: bool = False
+    """Compiled by XLA (optax under `jax.jit`): `model32` follows XLA's rewrites."""
 
     @classmethod
     def of(cls, module: str, power: str = "power") -> Ops:
-        """The operations as `module.where`, `module.cos`, ...; constants as Python numbers."""
+        """Eager ops: `module.where`, `module.cos`, ...; constants as Python numbers."""
         return cls(
             where=f"{module}.where",
             minimum=f"{module}.minimum",
             cos=f"{module}.cos",
             sqrt=f"{module}.sqrt",
-            floor=f"{module}.floor",
-            power=f"{module}.{power}",
-            const="{}",
+            power=f"{module}.{power}({{0}}, {{1}})",
+            stair=f"{module}.floor({{0}} / {{1}})",
+        )
+
+    @classmethod
+    def jitted(cls, module: str) -> Ops:
+        """`jax.numpy` under `jax.jit`, written as optax writes its schedules (`x ** p`), so
+        XLA's rewrites are the ones lrcli models for optax. A staircase is `floor_divide`:
+        `floor(x / n)` would be `floor(x * float32(1/n))`, a stair late (47 * (1/47) < 1)."""
+        return replace(
+            cls.of(module),
+            power="{0} ** {1}",
+            stair=f"{module}.floor_divide({{0}}, {{1}})",
+            jit=True,
         )
 
 
@@ -434,24 +449,27 @@ def _float32_expr(p: Piece, ops: Ops) -> str:
         half = c(_lit((p.a - p.b) * 0.5))
         return f"{c(_lit(p.b))} + {half} * (1.0 + {ops.cos}({c(_lit(math.pi))} * ({j} / {n})))"
     if p.kind == "poly":
-        base = f"1.0 - {j} / {n}"
-        return f"{c(_lit(p.a - p.b))} * {ops.power}({base}, {c(_lit(p.power))}) + {c(_lit(p.b))}"
-    ratio = f"{ops.floor}({j} / {n})" if p.stair else f"({j} / {n})"
+        power = ops.power.format(f"(1.0 - {j} / {n})", c(_lit(p.power)))
+        return f"{c(_lit(p.a - p.b))} * {power} + {c(_lit(p.b))}"
+    ratio = ops.stair.format(j, n) if p.stair else f"({j} / {n})"
     if p.kind == "exp":
-        return f"{c(_lit(p.a))} * {ops.power}({c(_lit(p.b))}, {ratio})"
+        return f"{c(_lit(p.a))} * {ops.power.format(c(_lit(p.b)), ratio)}"
     if p.kind == "invtime":
         return f"{c(_lit(p.a))} / (1.0 + {c(_lit(p.b))} * {ratio})"
-    return f"{c(_lit(p.a))} / {ops.sqrt}((s + {c(_lit(p.b))}) / {n})"
+    # sqrt(n / x), not 1 / sqrt(x / n): XLA would make that an approximate reciprocal sqrt
+    return f"{c(_lit(p.a))} * {ops.sqrt}({n} / (s + {c(_lit(p.b))}))"
 
 
-def model32(plan: Plan) -> Callable[[Steps], Floats]:
-    """What `float32_code` computes, op by op in float32 (denormals flushed), widened."""
+def model32(plan: Plan, jit: bool = False) -> Callable[[Steps], Floats]:
+    """What `float32_code` computes, op by op in float32 (denormals flushed), widened; with
+    `jit`, as XLA compiles it (`Ops.jitted`)."""
+    value = _value_jit if jit else _value32
 
     def rates(steps: Steps) -> Floats:
         s = f.steps(steps)
-        out = _value32(plan[-1], s)
+        out = value(plan[-1], s)
         for i in range(len(plan) - 2, -1, -1):
-            out = np.where(s < f.scalar(float(plan[i + 1].start)), _value32(plan[i], s), out)
+            out = np.where(s < f.scalar(float(plan[i + 1].start)), value(plan[i], s), out)
         return f.widen(out)
 
     return rates
@@ -472,12 +490,50 @@ def _value32(p: Piece, s: f.F32) -> f.F32:
         return f.add(f.scalar(p.b), f.mul(f.scalar((p.a - p.b) * 0.5), wave))
     if p.kind == "poly":
         base = f.sub(one, f.div(j, n))
-        return f.add(f.mul(f.scalar(p.a - p.b), f.power(base, f.scalar(p.power))), f.scalar(p.b))
+        power = f.power(base, f.scalar(p.power))
+        return f.add(f.mul(f.scalar(p.a - p.b), power), f.scalar(p.b))
     ratio = np.floor(f.div(j, n)) if p.stair else f.div(j, n)
     if p.kind == "exp":
         return f.mul(f.scalar(p.a), f.power(f.scalar(p.b), ratio))
     if p.kind == "invtime":
         return f.div(f.scalar(p.a), f.add(one, f.mul(f.scalar(p.b), ratio)))
     with np.errstate(invalid="ignore"):
-        root = np.sqrt(f.div(f.add(s, f.scalar(p.b)), n))
-    return f.div(f.scalar(p.a), root)
+        root = np.sqrt(f.div(n, f.add(s, f.scalar(p.b))))
+    return f.mul(f.scalar(p.a), root)
+
+
+def _value_jit(p: Piece, s: f.F32) -> f.F32:
+    """`_float32_expr` for `Ops.jitted`, as XLA:CPU rewrites it (lrcli.frameworks.optax): a
+    division by a constant is a multiply by its float32 reciprocal, constants are folded in
+    float32, and a multiply feeding an add is fused."""
+    one = np.float32(1)
+    n = f.scalar(p.n)
+    inv = f.recip(n)
+    j = f.sub(s, f.scalar(p.at))
+    if p.clamp and p.kind in ("linear", "cosine", "poly"):
+        j = np.minimum(j, n)
+    if p.kind == "const":
+        return f.fma(s, np.float32(0), f.scalar(p.a))
+    if p.kind == "linear":  # a + d * (j / n) = fma(j, d * (1/n), a)
+        return f.fma(j, f.mul(f.scalar(p.b - p.a), inv), f.scalar(p.a))
+    if p.kind == "cosine":  # cos(pi * (j / n)) = cos(j * (pi * (1/n)))
+        wave = f.add(one, f.cos(f.mul(j, f.mul(f.scalar(math.pi), inv))))
+        return f.fma(f.scalar((p.a - p.b) * 0.5), wave, f.scalar(p.b))
+    if p.kind == "poly":
+        base = f.fma(-j, inv, one)
+        power = o.jpow(base, p.power)
+        return f.fma(f.scalar(p.a - p.b), power, f.scalar(p.b))
+    with np.errstate(all="ignore"):
+        ratio = np.floor_divide(j, n) if p.stair else f.mul(j, inv)
+    if p.kind == "exp":
+        return f.mul(f.scalar(p.a), o.base_pow(p.b, ratio))
+    if p.kind == "invtime":  # b * (j / n) = j * (b * (1/n)) when not floored
+        times = (
+            f.fma(f.scalar(p.b), ratio, one)
+            if p.stair
+            else f.fma(j, f.mul(f.scalar(p.b), inv), one)
+        )
+        return f.div(f.scalar(p.a), times)
+    with np.errstate(invalid="ignore"):
+        root = np.sqrt(f.div(n, f.add(s, f.scalar(p.b))))
+    return f.mul(f.scalar(p.a), root)

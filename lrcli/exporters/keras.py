@@ -11,7 +11,7 @@ from typing import Any
 
 from lrcli.exporters import ExportError, Port
 from lrcli.exporters import _plan as plan_
-from lrcli.exporters._native import model, r
+from lrcli.exporters._native import model, r, rf
 from lrcli.frameworks import keras as k
 from lrcli.frameworks import tf1
 from lrcli.schedule import Dtype
@@ -27,20 +27,20 @@ def same(s: Any, ns: str = NS) -> str | None:
         return None
     if isinstance(s, (k.ExponentialDecay, k.InverseTimeDecay)):
         name = "ExponentialDecay" if isinstance(s, k.ExponentialDecay) else "InverseTimeDecay"
-        return f"{ns}.{name}({r(s.init)}, {r(s.steps)}, {r(s.rate)}, staircase={s.staircase})"
+        return f"{ns}.{name}({rf(s.init)}, {r(s.steps)}, {r(s.rate)}, staircase={s.staircase})"
     if isinstance(s, k.PolynomialDecay):
         return (
-            f"{ns}.PolynomialDecay({r(s.init)}, {r(s.steps)}, end_learning_rate="
-            f"{r(s.end_value)}, power={r(s.power)}, cycle={s.cycle})"
+            f"{ns}.PolynomialDecay({rf(s.init)}, {r(s.steps)}, end_learning_rate="
+            f"{rf(s.end_value)}, power={r(s.power)}, cycle={s.cycle})"
         )
     if isinstance(s, k.CosineDecay):
         warm = ""
         if s.warmup_target is not None:
-            warm = f", warmup_target={r(s.warmup_target)}, warmup_steps={r(s.warmup_steps)}"
-        return f"{ns}.CosineDecay({r(s.init)}, {r(s.steps)}, alpha={r(s.alpha)}{warm})"
+            warm = f", warmup_target={rf(s.warmup_target)}, warmup_steps={r(s.warmup_steps)}"
+        return f"{ns}.CosineDecay({rf(s.init)}, {r(s.steps)}, alpha={r(s.alpha)}{warm})"
     if isinstance(s, k.CosineDecayRestarts):
         return (
-            f"{ns}.CosineDecayRestarts({r(s.init)}, {r(s.steps)}, t_mul={r(s.t_mul)}, "
+            f"{ns}.CosineDecayRestarts({rf(s.init)}, {r(s.steps)}, t_mul={r(s.t_mul)}, "
             f"m_mul={r(s.m_mul)}, alpha={r(s.alpha)})"
         )
     return None
@@ -52,15 +52,16 @@ def from_plan(plan: plan_.Plan) -> str | None:
         if first.kind in ("exp", "invtime"):
             name = "ExponentialDecay" if first.kind == "exp" else "InverseTimeDecay"
             return (
-                f"{NS}.{name}({r(first.a)}, {int(first.n)}, {r(first.b)}, staircase={first.stair})"
+                f"{NS}.{name}({rf(first.a)}, {int(first.n)}, {rf(first.b)}, "
+                f"staircase={first.stair})"
             )
         if first.kind in ("linear", "poly") and first.clamp:
             return (
-                f"{NS}.PolynomialDecay({r(first.a)}, {int(first.n)}, end_learning_rate="
-                f"{r(first.b)}, power={r(first.power)})"
+                f"{NS}.PolynomialDecay({rf(first.a)}, {int(first.n)}, end_learning_rate="
+                f"{rf(first.b)}, power={r(first.power)})"
             )
         if first.kind == "cosine" and first.clamp and first.a != 0:
-            return f"{NS}.CosineDecay({r(first.a)}, {int(first.n)}, alpha={r(first.b / first.a)})"
+            return f"{NS}.CosineDecay({rf(first.a)}, {int(first.n)}, alpha={r(first.b / first.a)})"
     if (
         len(plan) == 2
         and plan_.is_ramp(first)
@@ -72,11 +73,27 @@ def from_plan(plan: plan_.Plan) -> str | None:
     ):
         # Keras counts decay_steps after the warmup; alpha is a fraction of warmup_target
         return (
-            f"{NS}.CosineDecay({r(first.a)}, decay_steps={int(plan[1].n)}, "
-            f"alpha={r(plan[1].b / plan[1].a)}, warmup_target={r(plan[1].a)}, "
+            f"{NS}.CosineDecay({rf(first.a)}, decay_steps={int(plan[1].n)}, "
+            f"alpha={r(plan[1].b / plan[1].a)}, warmup_target={rf(plan[1].a)}, "
             f"warmup_steps={int(first.n)})"
         )
     return None
+
+
+BOTH = "TensorFlow and JAX"
+"""The backends whose arithmetic lrcli models: eager ops compute the same on both."""
+
+
+def _backends(modelled: Any) -> dict[str, Any]:
+    """Where lrcli's Keras model (the TensorFlow backend's arithmetic) holds, and JAX where not."""
+    jax = modelled.on_jax() if isinstance(modelled, k.KerasSchedule) else modelled
+    if jax is modelled:
+        return {"backends": BOTH}
+    if jax is None:
+        why = "XLA's own log decides the restarts, and a restart can come a step early or late"
+    else:
+        why = "XLA compiles ops.cond's branches and fuses their multiply-adds"
+    return {"backends": "TensorFlow", "elsewhere": (("JAX", jax, why),)}
 
 
 def port(schedule: Phased) -> Port:
@@ -95,12 +112,8 @@ def port(schedule: Phased) -> Port:
                     "Keras counts decay_steps after the warmup; alpha is a fraction of "
                     "warmup_target.",
                 )
-            # lrcli models Keras on TensorFlow; on JAX, XLA's own log (the restart index of
-            # CosineDecayRestarts) moves last bits, amplified near a cycle's end (31 ulps
-            # seen): a margin, not a claim of exactness.
-            slack = 64 if "CosineDecayRestarts" in call else 0
             body = f"import keras\n\nschedule = {call}\n"
-            return Port(body, modelled, Dtype.FLOAT32, how, notes, slack)
+            return Port(body, modelled, Dtype.FLOAT32, how, notes, **_backends(modelled))
     if plan is None:
         raise ExportError(f"exporting {schedule.api} to keras is not supported yet")
     lines = [
@@ -115,4 +128,4 @@ def port(schedule: Phased) -> Port:
     how = (
         "A LearningRateSchedule computing the schedule's formula in float32 (no Keras class fits)."
     )
-    return Port(body, plan_.model32(plan), Dtype.FLOAT32, how, slack=4)
+    return Port(body, plan_.model32(plan), Dtype.FLOAT32, how, backends=BOTH)

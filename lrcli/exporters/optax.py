@@ -17,7 +17,7 @@ from lrcli.schedule import Dtype
 from lrcli.smooth import Phased
 
 INT32_MAX = 2**31 - 1
-OPS = plan_.Ops.of("jnp")
+OPS = plan_.Ops.jitted("jnp")
 
 
 def same(s: Any) -> str | None:
@@ -134,7 +134,7 @@ def port(schedule: Phased) -> Port:
     ]
     body = "import jax.numpy as jnp\n\n\n" + "\n".join(lines) + "\n"
     how = "A closure in jax.numpy computing the schedule's formula in float32 (no optax call fits)."
-    return Port(body, plan_.model32(plan), Dtype.FLOAT32, how, slack=4)
+    return Port(body, plan_.model32(plan, jit=True), Dtype.FLOAT32, how)
 
 
 def _notes(call: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ rounded), and denormal results are flushed to zero.
 
 from __future__ import annotations
 
+import copy
 import math
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
@@ -76,6 +77,11 @@ class KerasSchedule(Phased):
 
     def notes(self, first: int, last: int) -> Iterator[str]:
         yield from self.large_steps(last)
+
+    def on_jax(self) -> KerasSchedule | None:
+        """The same schedule as Keras computes it on the JAX backend (lrcli models the
+        TensorFlow backend): eager ops are the same; None where lrcli cannot say."""
+        return self
 
 
 class _Stairs(KerasSchedule):
@@ -234,6 +240,19 @@ class CosineDecay(KerasSchedule):
     ) -> None:
         self.init, self.steps, self.alpha = init, steps, alpha
         self.warmup_target, self.warmup_steps = warmup_target, warmup_steps
+        self.fused = False
+        """The JAX backend: `ops.cond` compiles both branches with XLA, which fuses
+        `a * b + c` (one rounding)."""
+
+    def on_jax(self) -> CosineDecay:
+        if self.warmup_target is None:  # no ops.cond: eager ops, as on TensorFlow
+            return self
+        out = copy.copy(self)
+        out.fused = True
+        return out
+
+    def _mul_add(self, a: Any, b: Any, c: Any) -> F32:
+        return f.fma(a, b, c) if self.fused else f.add(f.mul(a, b), c)
 
     @property
     def decides(self) -> bool:
@@ -246,7 +265,7 @@ class CosineDecay(KerasSchedule):
             np.float32(0.5), f.add(np.float32(1), f.cos(f.mul(f.scalar(math.pi), fraction)))
         )
         # (1 - self.alpha) * cosine_decayed + self.alpha: alpha stays a Python number
-        decayed = f.add(f.mul(f.scalar(1 - self.alpha), wave), f.scalar(self.alpha))
+        decayed = self._mul_add(f.scalar(1 - self.alpha), wave, f.scalar(self.alpha))
         return f.mul(top, decayed)
 
     def value(self, s: F32) -> F32:
@@ -256,7 +275,7 @@ class CosineDecay(KerasSchedule):
         target, warmup = f.scalar(self.warmup_target), f.scalar(self.warmup_steps)
         s = np.minimum(s, f.add(steps, warmup))
         # (warmup_target - initial) * (step / warmup_steps) + initial
-        ramp = f.add(f.mul(f.sub(target, init), f.div(s, warmup)), init)
+        ramp = self._mul_add(f.sub(target, init), f.div(s, warmup), init)
         return np.where(s < warmup, ramp, self.decay(f.sub(s, warmup), steps, target))
 
     def _edges(self) -> tuple[int, int]:
@@ -285,6 +304,10 @@ class CosineDecayRestarts(KerasSchedule):
 
     def __init__(self, init: float, steps: float, t_mul: float, m_mul: float, alpha: float):
         self.init, self.steps, self.t_mul, self.m_mul, self.alpha = init, steps, t_mul, m_mul, alpha
+
+    def on_jax(self) -> CosineDecayRestarts | None:
+        # With t_mul != 1 XLA's own log (not the C library's) decides the restart: unmodelled.
+        return self if self.t_mul == 1 else None
 
     def restart(self, s: F32) -> tuple[F32, F32]:
         """(i_restart, completed_fraction within the cycle) at float32 steps."""
@@ -368,7 +391,7 @@ def ExponentialDecay_(  # type: ignore[no-untyped-def]
 ):
     api = "ExponentialDecay"
     return ExponentialDecay(
-        a.number(api, "initial_learning_rate", initial_learning_rate),
+        a.float_rate(api, "initial_learning_rate", initial_learning_rate),
         _steps(api, "decay_steps", decay_steps),
         a.number(api, "decay_rate", decay_rate),
         bool(staircase),
@@ -385,7 +408,7 @@ def PolynomialDecay_(  # type: ignore[no-untyped-def]
 ):
     api = "PolynomialDecay"
     return PolynomialDecay(
-        a.number(api, "initial_learning_rate", initial_learning_rate),
+        a.float_rate(api, "initial_learning_rate", initial_learning_rate),
         _steps(api, "decay_steps", decay_steps),
         a.number(api, "end_learning_rate", end_learning_rate),
         a.number(api, "power", power),
@@ -398,7 +421,7 @@ def InverseTimeDecay_(  # type: ignore[no-untyped-def]
 ):
     api = "InverseTimeDecay"
     return InverseTimeDecay(
-        a.number(api, "initial_learning_rate", initial_learning_rate),
+        a.float_rate(api, "initial_learning_rate", initial_learning_rate),
         _steps(api, "decay_steps", decay_steps),
         a.number(api, "decay_rate", decay_rate),
         bool(staircase),
@@ -419,7 +442,7 @@ def CosineDecay_(  # type: ignore[no-untyped-def]
     if warmup < 0:
         raise CallError(f"{api}: warmup_steps={warmup!r} must be at least 0")
     return CosineDecay(
-        a.number(api, "initial_learning_rate", initial_learning_rate),
+        a.float_rate(api, "initial_learning_rate", initial_learning_rate),
         _steps(api, "decay_steps", decay_steps),
         a.number(api, "alpha", alpha),
         target,
@@ -435,7 +458,7 @@ def CosineDecayRestarts_(  # type: ignore[no-untyped-def]
     if not t_mul > 0:
         raise CallError(f"{api}: t_mul={t_mul!r} must be positive (cycle lengths grow by it)")
     return CosineDecayRestarts(
-        a.number(api, "initial_learning_rate", initial_learning_rate),
+        a.float_rate(api, "initial_learning_rate", initial_learning_rate),
         _steps(api, "first_decay_steps", first_decay_steps),
         t_mul,
         a.number(api, "m_mul", m_mul),

@@ -583,7 +583,8 @@ class CyclicLR(TorchScheduler):
         if self.mode == "triangular":
             return self.base_lr + height * 1.0
         if self.mode == "triangular2":
-            halving = 1 / np.float_power(2.0, cycle - 1)
+            with np.errstate(over="ignore"):  # far cycles: 1 / inf is 0, as torch's is
+                halving = 1 / np.float_power(2.0, cycle - 1)
             return np.asarray(self.base_lr + height * halving, dtype=np.float64)
         return self.base_lr + height * np.float_power(self.gamma, k)  # exp_range: per iteration
 
