@@ -362,8 +362,13 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     o = functools.partial(_scratch, n)
     bits = values.view(np.uint64)
     top = np.right_shift(bits, _U(52), out=o()).view(np.int64)
+    # A smooth schedule's rates share sign and exponent over long runs: then every table
+    # entry is one number, and numpy broadcasts it for free instead of gathering it per row.
+    one_top = _same(top)
 
     def lookup(name: str) -> U64:
+        if one_top:
+            return f[name][top[0]]  # type: ignore[no-any-return]
         # "wrap" with `out` is the quickest form of take; every index here is in range.
         return f[name].take(top, mode="wrap", out=o().view(f[name].dtype))
 
@@ -377,7 +382,7 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
         np.multiply(u0, h1, out=o()),
         np.multiply(u1, h0, out=o()),
     )
-    z = np.multiply(u1, h1, out=h1)  # h1 no longer needed
+    z = np.multiply(u1, h1, out=o())
     mid = np.right_shift(p00, _U(32), out=o())
     tmp = o()
     mid += np.bitwise_and(p01, _M32, out=tmp)
@@ -435,8 +440,7 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     big_d = np.multiply(short, _U(9), out=u1)
     big_d += _U(1)
     big_d *= d
-    li = lookup("exp").view(np.int64)
-    li -= short
+    li = np.subtract(lookup("exp"), short, out=o().view(np.int64))
     li += (np.right_shift(bits, _U(53), out=tmp) & _U(1024)).view(np.int64)
     head = np.floor_divide(big_d, _U(10**9), out=d)
     rest = np.multiply(head, _U(10**9), out=z)
@@ -460,7 +464,11 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
         out=o().view(np.int64),
     )
 
+    one_li = _same(li)
+
     def layout(name: str) -> U64:
+        if one_li:
+            return f[name][li[0]]  # type: ignore[no-any-return]
         return f[name].take(li, mode="wrap", out=o().view(f[name].dtype))
 
     shift = layout("shift8")
@@ -480,7 +488,8 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     words = np.ndarray((4 * n * 8 - 7,), dtype=np.uint64, buffer=text, strides=(1,))
     at = np.subtract(length, layout("suffix_len"), out=n_sig)
     at += f["rows32"][:n]
-    words[at] = layout("suffix")
+    if not one_li or layout("suffix_len"):  # "0.000ddd" rows have none
+        words[at] = layout("suffix")
     other = np.equal(shift, _U(0), out=tie)  # "ddd.ddd", subnormals, inf, nan
     other |= weight < 256.0  # one digit: no point
     other |= low12 == 0  # zeros and powers of two
@@ -491,6 +500,11 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
         _format_general(values[rows], sub_text, sub_length)
         text[rows] = sub_text
         length[rows] = sub_length
+
+
+def _same(a: I64) -> bool:
+    """Whether every entry of `a` is the same (the ends first: usually they differ)."""
+    return bool(a[0] == a[-1]) and bool(a.min() == a.max())
 
 
 def _ascii8_into(v: U64, t: dict[str, U64], out: U64, high: U64, tmp: U64) -> U64:

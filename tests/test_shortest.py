@@ -36,6 +36,28 @@ def test_any_bit_pattern_reads_as_repr(bits: list[int]) -> None:
     assert texts(values) == reprs(values)
 
 
+@given(
+    st.lists(st.integers(0, 2**52 - 1), min_size=1, max_size=40),
+    st.integers(0, 0x7FF),
+    st.booleans(),
+)
+def test_rows_sharing_sign_and_exponent_read_as_repr(
+    mantissas: list[int], exponent: int, negative: bool
+) -> None:
+    # One sign and exponent in a block: the tables are read once, as numbers, not per row.
+    values = from_bits([m | (exponent << 52) | (negative << 63) for m in mantissas])
+    assert texts(values) == reprs(values)
+
+
+@pytest.mark.parametrize("edge", [1e-4, 1e-5, 1e15, 1e16, 2.0**-14, 1.0])
+def test_a_block_of_one_exponent_reads_as_repr(edge: float) -> None:
+    # A whole block of consecutive floats: one exponent (or two, at an edge), every row new.
+    start = np.array([edge]).view(np.uint64)[0] - np.uint64(shortest.BLOCK // 2)
+    bits = start + np.arange(2 * shortest.BLOCK + 3, dtype=np.uint64)
+    values = np.concatenate([bits.view(np.float64), -bits.view(np.float64)])
+    assert texts(values) == reprs(values)
+
+
 @given(st.lists(st.integers(1, 2**52 - 1), min_size=1, max_size=40), st.booleans())
 def test_subnormals_read_as_repr(mantissas: list[int], negative: bool) -> None:
     values = from_bits([m | (negative << 63) for m in mantissas])
