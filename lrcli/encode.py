@@ -116,11 +116,14 @@ def _distinct_rates(
                 np.cumsum(run, out=run)
                 block_text = text.take(run, axis=0, mode="wrap")
                 block_length = length.take(run, mode="wrap")
+                exponent = b""
             else:
-                shortest.format_into(rates[start:stop], text[:n], length[:n])
+                exponent = shortest.format_block(rates[start:stop], text[:n], length[:n])
                 block_text, block_length = text[:n], length[:n]
             width = len(str(steps[lo]))
-            packed = _packed(steps[start:stop], width, block_text, block_length, head, mid, tail)
+            packed = _packed(
+                steps[start:stop], width, block_text, block_length, head, mid, exponent + tail
+            )
             if packed is None:  # rows too short to pack by words: one row at a time
                 rows = zip(steps[start:stop].tolist(), rates[start:stop].tolist(), strict=True)
                 yield memoryview(

@@ -194,6 +194,13 @@ def format_into(values: NDArray[np.float64], text: U64, length: I64) -> None:
         _format_fast(values[start:stop], text[start:stop], length[start:stop])
 
 
+def format_block(values: NDArray[np.float64], text: U64, length: I64) -> bytes:
+    """`format_into` for at most BLOCK values, except that where every row's text ends in the
+    same exponent ("e-05"), it is left out of `text` and `length` and returned: the caller
+    writes it between rows, as a constant, instead of once per row at its own offset."""
+    return _format_fast(np.ascontiguousarray(values, dtype=np.float64), text, length, bare=True)
+
+
 def _format_general(values: NDArray[np.float64], text: U64, length: I64) -> None:
     """Any float64, with a decimal point anywhere: per-row masks (see `_format_fast`)."""
     t = _tables()
@@ -351,10 +358,11 @@ class _Scratch(threading.local):
 _scratch = _Scratch()
 
 
-def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
+def _format_fast(values: NDArray[np.float64], text: U64, length: I64, bare: bool = False) -> bytes:
     """Dragonbox and `repr`'s layout with few numpy operations, all into scratch buffers, and
     everything that depends only on the exponent from a table. The layouts "d.ddde-XX" and
-    "0.000ddd" are made here; other rows are redone by `_format_general`."""
+    "0.000ddd" are made here; other rows are redone by `_format_general`. With `bare`, an
+    exponent text common to every row is left out and returned (see `format_block`)."""
     f = _fast_tables()
     t = _tables()
     n = len(values)
@@ -484,22 +492,29 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     word = np.left_shift(last, shift, out=text[:, 2])
     word |= np.right_shift(s1, back, out=tmp)
     np.add(layout("base"), n_sig, out=length)
-    # The exponent, written as a whole word where it starts.
-    words = np.ndarray((4 * n * 8 - 7,), dtype=np.uint64, buffer=text, strides=(1,))
-    at = np.subtract(length, layout("suffix_len"), out=n_sig)
-    at += f["rows32"][:n]
-    if not one_li or layout("suffix_len"):  # "0.000ddd" rows have none
-        words[at] = layout("suffix")
     other = np.equal(shift, _U(0), out=tie)  # "ddd.ddd", subnormals, inf, nan
     other |= weight < 256.0  # one digit: no point
     other |= low12 == 0  # zeros and powers of two
     rows = np.flatnonzero(other)
+    if one_li and not len(rows):
+        suffix_len = int(layout("suffix_len"))
+        if not suffix_len:  # "0.000ddd": no exponent
+            return b""
+        if bare:
+            length -= suffix_len
+            return layout("suffix").tobytes()[:suffix_len]
+    # The exponent, written as a whole word where it starts.
+    words = np.ndarray((4 * n * 8 - 7,), dtype=np.uint64, buffer=text, strides=(1,))
+    at = np.subtract(length, layout("suffix_len"), out=n_sig)
+    at += f["rows32"][:n]
+    words[at] = layout("suffix")
     if len(rows):
         sub_text = np.empty((len(rows), 4), dtype=np.uint64)
         sub_length = np.empty(len(rows), dtype=np.int64)
         _format_general(values[rows], sub_text, sub_length)
         text[rows] = sub_text
         length[rows] = sub_length
+    return b""
 
 
 def _same(a: I64) -> bool:

@@ -70,6 +70,19 @@ def test_smooth_schedule_rows_equal_python_formatting(template: tuple[bytes, byt
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize(
+    "low, high", [(1e-5, 9e-5), (-9e-5, -1e-5), (1e-4, 9e-4), (1e-120, 9e-120)]
+)
+def test_blocks_of_one_layout_equal_python_formatting(
+    template: tuple[bytes, bytes, bytes], low: float, high: float
+) -> None:
+    # Whole blocks whose rates share one exponent: it is written between rows, as a constant.
+    steps = np.arange(995_000, 1_045_000, dtype=np.int64)
+    rates = np.linspace(low, high, len(steps))
+    assert encoded(steps, rates, template) == python_rows(steps, rates, template)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
 def test_rates_in_short_runs_equal_python_formatting(template: tuple[bytes, bytes, bytes]) -> None:
     # float32 rates repeat for a few steps at a time: each is formatted once, then copied.
     steps = np.arange(10_000_000, 10_020_000, dtype=np.int64)

@@ -19,6 +19,15 @@ def texts(values: NDArray[np.float64]) -> list[bytes]:
     return [raw[i, :n].tobytes() for i, n in enumerate(length.tolist())]
 
 
+def block_texts(values: NDArray[np.float64]) -> list[bytes]:
+    """`format_block`'s rows, each with the exponent it left out put back."""
+    text = np.empty((len(values), 4), dtype=np.uint64)
+    length = np.empty(len(values), dtype=np.int64)
+    exponent = shortest.format_block(values, text, length)
+    raw = text.view(np.uint8).reshape(len(values), 32)
+    return [raw[i, :n].tobytes() + exponent for i, n in enumerate(length.tolist())]
+
+
 def reprs(values: NDArray[np.float64]) -> list[bytes]:
     return [repr(v).encode() for v in values.tolist()]
 
@@ -34,6 +43,7 @@ bit_patterns = st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=40)
 def test_any_bit_pattern_reads_as_repr(bits: list[int]) -> None:
     values = from_bits(bits)
     assert texts(values) == reprs(values)
+    assert block_texts(values) == reprs(values)
 
 
 @given(
@@ -47,6 +57,7 @@ def test_rows_sharing_sign_and_exponent_read_as_repr(
     # One sign and exponent in a block: the tables are read once, as numbers, not per row.
     values = from_bits([m | (exponent << 52) | (negative << 63) for m in mantissas])
     assert texts(values) == reprs(values)
+    assert block_texts(values) == reprs(values)
 
 
 @pytest.mark.parametrize("edge", [1e-4, 1e-5, 1e15, 1e16, 2.0**-14, 1.0])
@@ -56,6 +67,9 @@ def test_a_block_of_one_exponent_reads_as_repr(edge: float) -> None:
     bits = start + np.arange(2 * shortest.BLOCK + 3, dtype=np.uint64)
     values = np.concatenate([bits.view(np.float64), -bits.view(np.float64)])
     assert texts(values) == reprs(values)
+    for start in range(0, len(values), shortest.BLOCK):
+        block = values[start : start + shortest.BLOCK]
+        assert block_texts(block) == reprs(block)
 
 
 @given(st.lists(st.integers(1, 2**52 - 1), min_size=1, max_size=40), st.booleans())
