@@ -30,6 +30,7 @@ _DIGITS4 = (
 )
 _DIGITS4_64 = _DIGITS4.astype(np.uint64)
 _ROWS = np.arange(1 << 16, dtype=np.int64)
+_NO_CUTS = np.empty(0, dtype=np.intp)
 _POWERS = np.array([10**k for k in range(1, 19)], dtype=np.int64)
 # A word written for a step's leftmost digits may start up to 3 bytes before them. Those bytes
 # belong to the row's head or to the previous row's tail, both written after the digits; before
@@ -79,6 +80,9 @@ def encode_rows(
 def _width_cuts(steps: NDArray[np.int64]) -> NDArray[np.intp]:
     """Where the number of digits of the steps changes: for steps in order (any range), by
     searching the powers of ten among them; otherwise row by row."""
+    low, high = int(steps.min()), int(steps.max())
+    if low >= 0 and len(str(low)) == len(str(high)):  # the common case: one width
+        return _NO_CUTS
     if len(steps) > 1 and bool(np.all(steps[1:] >= steps[:-1])):
         cuts = np.searchsorted(steps, _POWERS)  # ascending, as _POWERS is
         cuts = cuts[(cuts > 0) & (cuts < len(steps))]
@@ -105,8 +109,10 @@ def _distinct_rates(
         for start in range(lo, hi, shortest.BLOCK):
             stop = min(start + shortest.BLOCK, hi)
             n = stop - start
-            firsts = np.flatnonzero(changed[start : stop - 1]) + 1
-            if 4 * len(firsts) < 3 * n:
+            # Rows whose rate differs from the row before; with a quarter or more repeated,
+            # each rate is formatted once (counting is cheaper than listing them).
+            if 4 * int(np.count_nonzero(changed[start : stop - 1])) < 3 * n:
+                firsts = np.flatnonzero(changed[start : stop - 1]) + 1
                 picked = np.concatenate([[0], firsts])
                 shortest.format_into(
                     rates[start:stop][picked], text[: len(picked)], length[: len(picked)]
