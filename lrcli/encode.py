@@ -103,7 +103,7 @@ def _distinct_rates(
 ) -> Iterator[memoryview]:
     """Rows whose rates mostly differ: by blocks, within runs of steps with the same number
     of digits. Where a block repeats rates, each is formatted once."""
-    text = _buffers(4 * shortest.BLOCK, 1, "text")[0].reshape(shortest.BLOCK, 4)
+    text = _buffers(shortest.BLOCK, 3, "text")
     length = _buffers(shortest.BLOCK, 1, "length")[0].view(np.int64)
     for lo, hi in itertools.pairwise([0, *widths.tolist(), len(steps)]):
         for start in range(lo, hi, shortest.BLOCK):
@@ -114,18 +114,17 @@ def _distinct_rates(
             if 4 * int(np.count_nonzero(changed[start : stop - 1])) < 3 * n:
                 firsts = np.flatnonzero(changed[start : stop - 1]) + 1
                 picked = np.concatenate([[0], firsts])
-                shortest.format_into(
-                    rates[start:stop][picked], text[: len(picked)], length[: len(picked)]
+                exponent = shortest.format_block(
+                    rates[start:stop][picked], text[:, : len(picked)], length[: len(picked)]
                 )
                 run = np.zeros(n, dtype=np.intp)
                 run[firsts] = 1
                 np.cumsum(run, out=run)
-                block_text = text.take(run, axis=0, mode="wrap")
+                block_text = text.take(run, axis=1, mode="wrap")
                 block_length = length.take(run, mode="wrap")
-                exponent = b""
             else:
-                exponent = shortest.format_block(rates[start:stop], text[:n], length[:n])
-                block_text, block_length = text[:n], length[:n]
+                exponent = shortest.format_block(rates[start:stop], text[:, :n], length[:n])
+                block_text, block_length = text[:, :n], length[:n]
             width = len(str(steps[lo]))
             packed = _packed(
                 steps[start:stop], width, block_text, block_length, head, mid, exponent + tail
@@ -184,7 +183,7 @@ def _packed(
         _place(units, ascii4, end - size, group)
         end -= size
     for k in range(3):
-        _place(units, text[:, k], before + 8 * k, group)
+        _place(units, text[k], before + 8 * k, group)
 
     # Where each unit goes: word `first`, `shift` bits in.
     ends = np.cumsum(unit_len, out=buffers[words + 5].view(np.int64))

@@ -189,16 +189,19 @@ def format_floats(values: NDArray[np.float64]) -> tuple[U64, I64]:
 def format_into(values: NDArray[np.float64], text: U64, length: I64) -> None:
     """`format_floats` into the caller's arrays: `text` of shape (len(values), 4), C order."""
     values = np.ascontiguousarray(values, dtype=np.float64)
+    words = np.empty((3, BLOCK), dtype=np.uint64)
     for start in range(0, len(values), BLOCK):
-        stop = start + BLOCK
-        _format_fast(values[start:stop], text[start:stop], length[start:stop])
+        stop = min(start + BLOCK, len(values))
+        _format_fast(values[start:stop], words[:, : stop - start], length[start:stop])
+        text[start:stop, :3] = words[:, : stop - start].T
 
 
-def format_block(values: NDArray[np.float64], text: U64, length: I64) -> bytes:
-    """`format_into` for at most BLOCK values, except that where every row's text ends in the
-    same exponent ("e-05"), it is left out of `text` and `length` and returned: the caller
-    writes it between rows, as a constant, instead of once per row at its own offset."""
-    return _format_fast(np.ascontiguousarray(values, dtype=np.float64), text, length, bare=True)
+def format_block(values: NDArray[np.float64], words: U64, length: I64) -> bytes:
+    """Up to BLOCK values at once, as the rows' words: `words[k, i]` is word k (of 3) of row i,
+    each word a contiguous array, which is what the row packer reads. Where every row's text
+    ends in the same exponent ("e-05"), it is left out of `words` and `length` and returned:
+    the caller writes it between rows, as a constant, instead of once per row."""
+    return _format_fast(np.ascontiguousarray(values, dtype=np.float64), words, length, bare=True)
 
 
 def _format_general(values: NDArray[np.float64], text: U64, length: I64) -> None:
@@ -358,7 +361,7 @@ class _Scratch(threading.local):
 _scratch = _Scratch()
 
 
-def _format_fast(values: NDArray[np.float64], text: U64, length: I64, bare: bool = False) -> bytes:
+def _format_fast(values: NDArray[np.float64], words: U64, length: I64, bare: bool = False) -> bytes:
     """Dragonbox and `repr`'s layout with few numpy operations, all into scratch buffers, and
     everything that depends only on the exponent from a table. The layouts "d.ddde-XX" and
     "0.000ddd" are made here; other rows are redone by `_format_general`. With `bare`, an
@@ -481,15 +484,15 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64, bare: bool
 
     shift = layout("shift8")
     back = np.subtract(_U(64), shift, out=o())
-    word = np.left_shift(s0, shift, out=text[:, 0])
+    word = np.left_shift(s0, shift, out=words[0])
     word += layout("prefix")
     first = np.bitwise_and(s0, _U(0xFF), out=tmp)
     first *= layout("first")
     word -= first
-    word = np.left_shift(s1, shift, out=text[:, 1])
+    word = np.left_shift(s1, shift, out=words[1])
     word |= np.right_shift(s0, back, out=tmp)
     last += _U(0x30)
-    word = np.left_shift(last, shift, out=text[:, 2])
+    word = np.left_shift(last, shift, out=words[2])
     word |= np.right_shift(s1, back, out=tmp)
     np.add(layout("base"), n_sig, out=length)
     other = np.equal(shift, _U(0), out=tie)  # "ddd.ddd", subnormals, inf, nan
@@ -503,17 +506,21 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64, bare: bool
         if bare:
             length -= suffix_len
             return layout("suffix").tobytes()[:suffix_len]
-    # The exponent, written as a whole word where it starts.
-    words = np.ndarray((4 * n * 8 - 7,), dtype=np.uint64, buffer=text, strides=(1,))
+    # Rows with exponents of their own, and rows for `_format_general`: row by row, in a
+    # copy with each row's bytes together. The exponent is written as a whole word.
+    text = np.empty((n, 4), dtype=np.uint64)
+    text[:, :3] = words.T
+    unaligned = np.ndarray((4 * n * 8 - 7,), dtype=np.uint64, buffer=text, strides=(1,))
     at = np.subtract(length, layout("suffix_len"), out=n_sig)
     at += f["rows32"][:n]
-    words[at] = layout("suffix")
+    unaligned[at] = layout("suffix")
     if len(rows):
         sub_text = np.empty((len(rows), 4), dtype=np.uint64)
         sub_length = np.empty(len(rows), dtype=np.int64)
         _format_general(values[rows], sub_text, sub_length)
         text[rows] = sub_text
         length[rows] = sub_length
+    words[...] = text[:, :3].T
     return b""
 
 

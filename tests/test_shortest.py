@@ -21,10 +21,10 @@ def texts(values: NDArray[np.float64]) -> list[bytes]:
 
 def block_texts(values: NDArray[np.float64]) -> list[bytes]:
     """`format_block`'s rows, each with the exponent it left out put back."""
-    text = np.empty((len(values), 4), dtype=np.uint64)
+    words = np.empty((3, len(values)), dtype=np.uint64)
     length = np.empty(len(values), dtype=np.int64)
-    exponent = shortest.format_block(values, text, length)
-    raw = text.view(np.uint8).reshape(len(values), 32)
+    exponent = shortest.format_block(values, words, length)
+    raw = np.ascontiguousarray(words.T).view(np.uint8).reshape(len(values), 24)
     return [raw[i, :n].tobytes() + exponent for i, n in enumerate(length.tolist())]
 
 
