@@ -105,7 +105,9 @@ def _distinct_rates(
     of digits. Where a block repeats rates, each is formatted once."""
     text = _buffers(shortest.BLOCK, 3, "text")
     length = _buffers(shortest.BLOCK, 1, "length")[0].view(np.int64)
+    exponent = b""  # the exponent the block before had in common: usually this one's too
     for lo, hi in itertools.pairwise([0, *widths.tolist(), len(steps)]):
+        width = len(str(steps[lo]))
         for start in range(lo, hi, shortest.BLOCK):
             stop = min(start + shortest.BLOCK, hi)
             n = stop - start
@@ -114,7 +116,7 @@ def _distinct_rates(
             if 4 * int(np.count_nonzero(changed[start : stop - 1])) < 3 * n:
                 firsts = np.flatnonzero(changed[start : stop - 1]) + 1
                 picked = np.concatenate([[0], firsts])
-                exponent = shortest.format_block(
+                common = shortest.format_block(
                     rates[start:stop][picked], text[:, : len(picked)], length[: len(picked)]
                 )
                 run = np.zeros(n, dtype=np.intp)
@@ -122,13 +124,13 @@ def _distinct_rates(
                 np.cumsum(run, out=run)
                 block_text = text.take(run, axis=1, mode="wrap")
                 block_length = length.take(run, mode="wrap")
+                packed = _packed(
+                    steps[start:stop], width, block_text, block_length, head, mid, common + tail
+                )
             else:
-                exponent = shortest.format_block(rates[start:stop], text[:, :n], length[:n])
-                block_text, block_length = text[:, :n], length[:n]
-            width = len(str(steps[lo]))
-            packed = _packed(
-                steps[start:stop], width, block_text, block_length, head, mid, exponent + tail
-            )
+                packed, exponent = _packed_rates(
+                    steps[start:stop], width, rates[start:stop], head, mid, tail, exponent
+                )
             if packed is None:  # rows too short to pack by words: one row at a time
                 rows = zip(steps[start:stop].tolist(), rates[start:stop].tolist(), strict=True)
                 yield memoryview(
@@ -155,20 +157,63 @@ def _packed(
     that two units share is put together last. The first unit's `tail` is dropped and one
     added at the end. None if a unit is shorter than 8 bytes (a word would span three units).
     """
-    n = len(steps)
-    sep = tail + head
-    before = len(sep) + width + len(mid)  # bytes before the rate
+    before = len(tail + head) + width + len(mid)  # bytes before the rate
     words = -(-(before + int(length.max())) // 8)
-    buffers = _buffers(n, 2 * words + 12)
-    unit_len = np.add(length, before, out=buffers[0].view(np.int64))
-    if int(unit_len.min()) < 8:
-        return None
-    units = buffers[1 : words + 1]
-    # The constant bytes of a unit, then the step's digits, four from each table lookup.
-    constant = sep + bytes(width) + mid + bytes(8 * words - before)
+    units = _buffers(len(steps), words, "units")
+    _constant_and_steps(units, steps, tail + head, width, mid, words)
+    tmp = _buffers(len(steps), 1, "tmp")[0]
+    for k in range(3):
+        _place(units, text[k], before + 8 * k, tmp)
+    return _pack(units, np.add(length, before, out=tmp.view(np.int64)), tail)
+
+
+def _packed_rates(
+    steps: NDArray[np.int64],
+    width: int,
+    rates: NDArray[np.float64],
+    head: bytes,
+    mid: bytes,
+    tail: bytes,
+    exponent: bytes,
+) -> tuple[memoryview | None, bytes]:
+    """`_packed` for rates not yet formatted, and the exponent they had in common (or b"").
+    `shortest` writes the text straight into the units' words, where it starts, so that it
+    is not shifted into place a second time. Where it starts depends on that exponent, which
+    is known only once formatted: `exponent` is a guess (the block before's, usually right);
+    a wrong guess costs a second pass."""
+    n = len(steps)
+    length = _buffers(n, 1, "length")[0].view(np.int64)
+    while True:
+        sep = exponent + tail + head
+        before = len(sep) + width + len(mid)
+        slot, at = divmod(before, 8)  # the word where the rate starts, and the byte in it
+        units = _buffers(n, slot + 4, "units")
+        constant = sep + bytes(width) + mid
+        lead = int.from_bytes(constant[8 * slot :], "little")
+        common = shortest.format_block(rates, units[slot:], length, at, lead)
+        if common == exponent:
+            break
+        exponent = common
+    words = -(-(before + int(length.max())) // 8)
+    _constant_and_steps(units, steps, sep, width, mid, slot)
+    unit_len = np.add(length, before, out=_buffers(n, 1, "tmp")[0].view(np.int64))
+    return _pack(units[:words], unit_len, exponent + tail), exponent
+
+
+def _constant_and_steps(
+    units: NDArray[np.uint64],
+    steps: NDArray[np.int64],
+    sep: bytes,
+    width: int,
+    mid: bytes,
+    words: int,
+) -> None:
+    """The constant bytes of the units' first `words` words (sep, space for the step, mid,
+    zeros after), then the steps' digits ORed in, four from each table lookup."""
+    constant = sep + bytes(width) + mid + bytes(8 * len(units))
     for j in range(words):
         units[j].fill(int.from_bytes(constant[8 * j : 8 * j + 8], "little"))
-    rest, group, ascii4, tmp = buffers[words + 1 : words + 5]
+    rest, group, ascii4, tmp = _buffers(len(steps), 4, "digits")
     np.copyto(rest, steps, casting="unsafe")
     end = len(sep) + width  # where the digits still to place end
     while end > len(sep):
@@ -182,21 +227,28 @@ def _packed(
             ascii4 >>= np.uint64(8 * (4 - size))
         _place(units, ascii4, end - size, group)
         end -= size
-    for k in range(3):
-        _place(units, text[k], before + 8 * k, group)
 
+
+def _pack(units: NDArray[np.uint64], unit_len: NDArray[np.int64], tail: bytes) -> memoryview | None:
+    """The units, each `unit_len` bytes of its words, one after the other (see `_packed`),
+    less the first unit's first `len(tail)` bytes and with `tail` after the last."""
+    n, words = len(unit_len), len(units)
+    if int(unit_len.min()) < 8:
+        return None
+    work = _buffers(n, 7, "pack")
+    ends, starts, first, shift, back, tmp, group = work
     # Where each unit goes: word `first`, `shift` bits in.
-    ends = np.cumsum(unit_len, out=buffers[words + 5].view(np.int64))
-    starts = np.subtract(ends, unit_len, out=buffers[words + 6].view(np.int64))
+    ends = np.cumsum(unit_len, out=ends.view(np.int64))
+    starts = np.subtract(ends, unit_len, out=starts.view(np.int64))
     total = int(ends[-1])
-    first = np.right_shift(starts, 3, out=buffers[words + 7].view(np.int64))
-    shift = np.bitwise_and(starts, 7, out=buffers[words + 8].view(np.int64)).view(np.uint64)
+    first = np.right_shift(starts, 3, out=first.view(np.int64))
+    shift = np.bitwise_and(starts, 7, out=shift.view(np.int64)).view(np.uint64)
     shift <<= np.uint64(3)
-    back = np.subtract(np.uint64(64), shift, out=buffers[words + 9])
+    np.subtract(np.uint64(64), shift, out=back)
     out = np.empty(total // 8 + words + 2, dtype=np.uint64)
     # Word j of every unit, shifted into place, for j from the last down: a unit's words past
     # its end land on later units' words, which a later pass (smaller j) then writes over.
-    shifted = buffers[words + 10 : 2 * words + 11]
+    shifted = _buffers(n, words + 1, "shifted")
     np.left_shift(units[0], shift, out=shifted[0])
     for j in range(1, words + 1):
         np.right_shift(units[j - 1], back, out=shifted[j])
@@ -206,10 +258,9 @@ def _packed(
         out[j:][first] = shifted[j]
     # A word shared by two units: the end of the earlier, the start of the later.
     offset = np.subtract(first[1:], first[:-1], out=tmp[: n - 1].view(np.int64))
-    offset += words + 10  # the row of `buffers` that holds the earlier unit's word
-    offset *= _local.work.shape[1]
+    offset *= _local.shifted.shape[1]  # the row of `shifted` that holds the earlier's word
     offset += _ROWS[: n - 1]
-    earlier = _local.work.reshape(-1).take(offset, mode="wrap")
+    earlier = _local.shifted.reshape(-1).take(offset, mode="wrap")
     keep = np.left_shift(np.uint64(0xFFFF_FFFF_FFFF_FFFF), shift[1:], out=group[: n - 1])
     earlier &= ~keep
     earlier |= shifted[0, 1:]

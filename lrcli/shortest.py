@@ -196,12 +196,17 @@ def format_into(values: NDArray[np.float64], text: U64, length: I64) -> None:
         text[start:stop, :3] = words[:, : stop - start].T
 
 
-def format_block(values: NDArray[np.float64], words: U64, length: I64) -> bytes:
-    """Up to BLOCK values at once, as the rows' words: `words[k, i]` is word k (of 3) of row i,
-    each word a contiguous array, which is what the row packer reads. Where every row's text
-    ends in the same exponent ("e-05"), it is left out of `words` and `length` and returned:
-    the caller writes it between rows, as a constant, instead of once per row."""
-    return _format_fast(np.ascontiguousarray(values, dtype=np.float64), words, length, bare=True)
+def format_block(
+    values: NDArray[np.float64], words: U64, length: I64, at: int = 0, lead: int = 0
+) -> bytes:
+    """Up to BLOCK values at once, as the rows' words: `words[k, i]` is word k of row i, each
+    word a contiguous array, which is what the row packer reads. Each row's text starts `at`
+    bytes (0 to 7) into its first word, after the `at` bytes of `lead`: the packer's constant
+    bytes and the text then share that word without a shift of their own. Three words, or four
+    if `at` is not 0. Where every row's text ends in the same exponent ("e-05"), it is left out
+    of `words` and `length` and returned: the caller writes it between rows, as a constant."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    return _format_fast(values, words, length, bare=True, at=at, lead=lead)
 
 
 def _format_general(values: NDArray[np.float64], text: U64, length: I64) -> None:
@@ -361,11 +366,19 @@ class _Scratch(threading.local):
 _scratch = _Scratch()
 
 
-def _format_fast(values: NDArray[np.float64], words: U64, length: I64, bare: bool = False) -> bytes:
+def _format_fast(
+    values: NDArray[np.float64],
+    words: U64,
+    length: I64,
+    bare: bool = False,
+    at: int = 0,
+    lead: int = 0,
+) -> bytes:
     """Dragonbox and `repr`'s layout with few numpy operations, all into scratch buffers, and
     everything that depends only on the exponent from a table. The layouts "d.ddde-XX" and
     "0.000ddd" are made here; other rows are redone by `_format_general`. With `bare`, an
-    exponent text common to every row is left out and returned (see `format_block`)."""
+    exponent text common to every row is left out and returned; `at` and `lead` as in
+    `format_block`."""
     f = _fast_tables()
     t = _tables()
     n = len(values)
@@ -483,11 +496,24 @@ def _format_fast(values: NDArray[np.float64], words: U64, length: I64, bare: boo
         return f[name].take(li, mode="wrap", out=o().view(f[name].dtype))
 
     shift = layout("shift8")
+    other = np.equal(shift, _U(0), out=tie)  # "ddd.ddd", subnormals, inf, nan
+    other |= weight < 256.0  # one digit: no point
+    other |= low12 == 0  # zeros and powers of two
+    rows = _where(other)
+    suffix_len = int(layout("suffix_len")) if one_li else -1
+    # One layout for the block, its exponent (if any) left to the caller: the text is done.
+    done = one_li and not len(rows) and (bare or not suffix_len)
+    prefix, first_scale = layout("prefix"), layout("first")
+    # Moving the text `at` bytes on is then part of its own shift, where that fits in a word.
+    moved = done and at and int(shift) + 8 * at < 64
+    if moved:
+        shift, prefix = shift + _U(8 * at), (prefix << _U(8 * at)) + _U(lead)
+        first_scale = first_scale << _U(8 * at)
     back = np.subtract(_U(64), shift, out=o())
     word = np.left_shift(s0, shift, out=words[0])
-    word += layout("prefix")
+    word += prefix
     first = np.bitwise_and(s0, _U(0xFF), out=tmp)
-    first *= layout("first")
+    first *= first_scale
     word -= first
     word = np.left_shift(s1, shift, out=words[1])
     word |= np.right_shift(s0, back, out=tmp)
@@ -495,33 +521,42 @@ def _format_fast(values: NDArray[np.float64], words: U64, length: I64, bare: boo
     word = np.left_shift(last, shift, out=words[2])
     word |= np.right_shift(s1, back, out=tmp)
     np.add(layout("base"), n_sig, out=length)
-    other = np.equal(shift, _U(0), out=tie)  # "ddd.ddd", subnormals, inf, nan
-    other |= weight < 256.0  # one digit: no point
-    other |= low12 == 0  # zeros and powers of two
-    rows = np.flatnonzero(other)
-    if one_li and not len(rows):
-        suffix_len = int(layout("suffix_len"))
+    if done:
+        if at and not moved:
+            _move(words, at, lead, tmp)
         if not suffix_len:  # "0.000ddd": no exponent
             return b""
-        if bare:
-            length -= suffix_len
-            return layout("suffix").tobytes()[:suffix_len]
+        length -= suffix_len
+        return layout("suffix").tobytes()[:suffix_len]
     # Rows with exponents of their own, and rows for `_format_general`: row by row, in a
     # copy with each row's bytes together. The exponent is written as a whole word.
     text = np.empty((n, 4), dtype=np.uint64)
-    text[:, :3] = words.T
+    text[:, :3] = words[:3].T
     unaligned = np.ndarray((4 * n * 8 - 7,), dtype=np.uint64, buffer=text, strides=(1,))
-    at = np.subtract(length, layout("suffix_len"), out=n_sig)
-    at += f["rows32"][:n]
-    unaligned[at] = layout("suffix")
+    where = np.subtract(length, layout("suffix_len"), out=n_sig)
+    where += f["rows32"][:n]
+    unaligned[where] = layout("suffix")
     if len(rows):
         sub_text = np.empty((len(rows), 4), dtype=np.uint64)
         sub_length = np.empty(len(rows), dtype=np.int64)
         _format_general(values[rows], sub_text, sub_length)
         text[rows] = sub_text
         length[rows] = sub_length
-    words[...] = text[:, :3].T
+    words[:3] = text[:, :3].T
+    if at:
+        _move(words, at, lead, tmp)
     return b""
+
+
+def _move(words: U64, at: int, lead: int, tmp: U64) -> None:
+    """Text in words[0..2] moved `at` bytes on, into words[0..3], after the bytes of `lead`."""
+    up, down = _U(8 * at), _U(64 - 8 * at)
+    np.right_shift(words[2], down, out=words[3])
+    for k in (2, 1):
+        words[k] <<= up
+        words[k] |= np.right_shift(words[k - 1], down, out=tmp)
+    words[0] <<= up
+    words[0] |= _U(lead)
 
 
 def _where(mask: NDArray[np.bool_]) -> I64:
