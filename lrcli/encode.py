@@ -105,7 +105,9 @@ def _distinct_rates(
     of digits. Where a block repeats rates, each is formatted once."""
     text = _buffers(shortest.BLOCK, 3, "text")
     length = _buffers(shortest.BLOCK, 1, "length")[0].view(np.int64)
-    exponent = b""  # the exponent the block before had in common: usually this one's too
+    # The exponent the block before had in common (in this call or the one before, as a
+    # schedule's chunks come one call each): usually this block's too.
+    exponent: bytes = getattr(_local, "exponent", b"")
     for lo, hi in itertools.pairwise([0, *widths.tolist(), len(steps)]):
         width = len(str(steps[lo]))
         for start in range(lo, hi, shortest.BLOCK):
@@ -131,6 +133,7 @@ def _distinct_rates(
                 packed, exponent = _packed_rates(
                     steps[start:stop], width, rates[start:stop], head, mid, tail, exponent
                 )
+                _local.exponent = exponent
             if packed is None:  # rows too short to pack by words: one row at a time
                 rows = zip(steps[start:stop].tolist(), rates[start:stop].tolist(), strict=True)
                 yield memoryview(

@@ -171,7 +171,7 @@ def _mul_parity(two_f: U64, index: I64, beta: I64) -> tuple[NDArray[np.bool_], N
     return parity, integer
 
 
-BLOCK = 16384
+BLOCK = 32768
 """Rows per numpy pass: long enough that the cost of each call is mostly the arithmetic, short
 enough that the scratch buffers (about 40 arrays of BLOCK uint64) stay small."""
 
