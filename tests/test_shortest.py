@@ -26,7 +26,7 @@ def block_texts(values: NDArray[np.float64], at: int = 0) -> list[bytes]:
     length = np.empty(len(values), dtype=np.int64)
     exponent = shortest.format_block(values, words, length, at, int.from_bytes(b"#" * at, "little"))
     raw = np.ascontiguousarray(words.T).view(np.uint8).reshape(len(values), 32)
-    assert all(raw[i, :at].tobytes() == b"#" * at for i in range(len(values)))
+    assert (raw[:, :at] == ord("#")).all()
     return [raw[i, at : at + n].tobytes() + exponent for i, n in enumerate(length.tolist())]
 
 
@@ -72,7 +72,7 @@ def test_a_block_of_one_exponent_reads_as_repr(edge: float) -> None:
     assert texts(values) == reprs(values)
     for start in range(0, len(values), shortest.BLOCK):
         block = values[start : start + shortest.BLOCK]
-        for at in range(8):
+        for at in (0, 2, 7):  # no offset; one folded into the shift; one too far for that
             assert block_texts(block, at) == reprs(block)
 
 
