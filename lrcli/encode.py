@@ -29,7 +29,7 @@ _DIGITS4 = (
     .ravel()
 )
 _DIGITS4_64 = _DIGITS4.astype(np.uint64)
-_ROWS = np.arange(1 << 16, dtype=np.int64)
+_ROWS = np.arange(shortest.BLOCK, dtype=np.int64)  # a block at most is packed at once
 _NO_CUTS = np.empty(0, dtype=np.intp)
 _POWERS = np.array([10**k for k in range(1, 19)], dtype=np.int64)
 # A word written for a step's leftmost digits may start up to 3 bytes before them. Those bytes
