@@ -221,14 +221,17 @@ def _constant_and_steps(
     end = len(sep) + width  # where the digits still to place end
     while end > len(sep):
         size = min(4, end - len(sep))
-        np.floor_divide(rest, np.uint64(10_000), out=tmp)
-        np.multiply(tmp, np.uint64(10_000), out=group)
-        np.subtract(rest, group, out=group)
-        rest, tmp = tmp, rest
+        if end - size > len(sep):
+            np.floor_divide(rest, np.uint64(10_000), out=tmp)
+            np.multiply(tmp, np.uint64(10_000), out=group)
+            np.subtract(rest, group, out=group)
+            rest, tmp = tmp, rest
+        else:  # the leftmost digits: fewer than 10,000 left
+            group, rest = rest, group
         _DIGITS4_64.take(group.view(np.int64), mode="wrap", out=ascii4)
         if size < 4:
             ascii4 >>= np.uint64(8 * (4 - size))
-        _place(units, ascii4, end - size, group)
+        _place(units, ascii4, end - size, group, size)
         end -= size
 
 
@@ -274,13 +277,18 @@ def _pack(units: NDArray[np.uint64], unit_len: NDArray[np.int64], tail: bytes) -
 
 
 def _place(
-    units: NDArray[np.uint64], value: NDArray[np.uint64], at: int, tmp: NDArray[np.uint64]
+    units: NDArray[np.uint64],
+    value: NDArray[np.uint64],
+    at: int,
+    tmp: NDArray[np.uint64],
+    size: int = 8,
 ) -> None:
-    """OR `value` (a word of bytes, the first in the lowest) into every unit at byte `at`."""
+    """OR `value` (`size` bytes of a word, the first in the lowest) into every unit at byte
+    `at`."""
     j, bits = divmod(at, 8)
     if j < len(units):
         units[j] |= np.left_shift(value, np.uint64(8 * bits), out=tmp)
-    if bits and j + 1 < len(units):
+    if bits and bits + size > 8 and j + 1 < len(units):
         units[j + 1] |= np.right_shift(value, np.uint64(64 - 8 * bits), out=tmp)
 
 
