@@ -11,6 +11,7 @@ by `lrcli.shortest`, and rows of different widths are packed with whole 64-bit w
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import Iterator
@@ -31,6 +32,10 @@ _DIGITS4 = (
 _DIGITS4_64 = _DIGITS4.astype(np.uint64)
 _ROWS = np.arange(shortest.BLOCK, dtype=np.int64)  # a block at most is packed at once
 _NO_CUTS = np.empty(0, dtype=np.intp)
+# Runs of rows of one layout a block is cut into at most (see `_layouts`): each costs the
+# fixed ~150 us of a block's numpy calls; a block of more is laid out row by row instead.
+_MAX_RUNS = 8
+_LEAST_POWER = -323  # 10**-324 is no float
 _POWERS = np.array([10**k for k in range(1, 19)], dtype=np.int64)
 # A word written for a step's leftmost digits may start up to 3 bytes before them. Those bytes
 # belong to the row's head or to the previous row's tail, both written after the digits; before
@@ -105,9 +110,6 @@ def _distinct_rates(
     of digits. Where a block repeats rates, each is formatted once."""
     text = _buffers(shortest.BLOCK, 3, "text")
     length = _buffers(shortest.BLOCK, 1, "length")[0].view(np.int64)
-    # The exponent the block before had in common (in this call or the one before, as a
-    # schedule's chunks come one call each): usually this block's too.
-    exponent: bytes = getattr(_local, "exponent", b"")
     for lo, hi in itertools.pairwise([0, *widths.tolist(), len(steps)]):
         width = len(str(steps[lo]))
         for start in range(lo, hi, shortest.BLOCK):
@@ -129,18 +131,69 @@ def _distinct_rates(
                 packed = _packed(
                     steps[start:stop], width, block_text, block_length, head, mid, common + tail
                 )
-            else:
-                packed, exponent = _packed_rates(
-                    steps[start:stop], width, rates[start:stop], head, mid, tail, exponent
-                )
-                _local.exponent = exponent
-            if packed is None:  # rows too short to pack by words: one row at a time
-                rows = zip(steps[start:stop].tolist(), rates[start:stop].tolist(), strict=True)
-                yield memoryview(
-                    b"".join(head + b"%d" % s + mid + rate_text(r).encode() + tail for s, r in rows)
-                )
-            else:
-                yield packed
+                yield _or_rows(packed, steps[start:stop], rates[start:stop], head, mid, tail)
+                continue
+            for a, b, exponent in _layouts(rates[start:stop]):
+                part = slice(start + a, start + b)
+                packed = _packed_rates(steps[part], width, rates[part], head, mid, tail, exponent)
+                yield _or_rows(packed, steps[part], rates[part], head, mid, tail)
+
+
+def _or_rows(
+    packed: memoryview | None,
+    steps: NDArray[np.int64],
+    rates: NDArray[np.float64],
+    head: bytes,
+    mid: bytes,
+    tail: bytes,
+) -> memoryview:
+    """`packed`, or if the rows were too short to pack by words, the rows one at a time."""
+    if packed is not None:
+        return packed
+    rows = zip(steps.tolist(), rates.tolist(), strict=True)
+    return memoryview(
+        b"".join(head + b"%d" % s + mid + rate_text(r).encode() + tail for s, r in rows)
+    )
+
+
+def _layouts(rates: NDArray[np.float64]) -> list[tuple[int, int, bytes]]:
+    """The runs of rows (start, stop) whose rates share a sign and a decimal exponent, each with
+    the exponent text `repr` ends them with ("e-05", or none from 1e-4 to 1e16): one run, for
+    most blocks. A block of many short runs stays whole, laid out row by row by `shortest`.
+
+    A run with a row that `shortest` lays out on its own (a power of two, a single digit)
+    comes back with its exponent in every row: `_packed_rates` then formats it again."""
+    low, high = float(rates.min()), float(rates.max())
+    if low > 0 or high < 0:  # one sign: the ends bound every row
+        exponent = _decimal_exponent(abs(low))
+        if exponent == _decimal_exponent(abs(high)):
+            return [(0, len(rates), _exponent_text(exponent))]
+    # The decimal exponent of repr(x) is k for powers[k] <= |x| < powers[k + 1], the powers
+    # being the floats nearest 10**k: no shortest text can round to a power it is not.
+    key = np.searchsorted(_powers_of_ten(), np.abs(rates), side="right")
+    key <<= 1
+    key |= np.signbit(rates)
+    cuts = np.flatnonzero(key[1:] != key[:-1]) + 1
+    if len(cuts) >= _MAX_RUNS:
+        return [(0, len(rates), b"")]
+    bounds = [0, *cuts.tolist(), len(rates)]
+    return [
+        (a, b, _exponent_text(int(key[a]) // 2 + _LEAST_POWER - 1) if rates[a] else b"")
+        for a, b in itertools.pairwise(bounds)
+    ]
+
+
+def _decimal_exponent(x: float) -> int:
+    return int(np.searchsorted(_powers_of_ten(), x, side="right")) + _LEAST_POWER - 1
+
+
+def _exponent_text(exponent: int) -> bytes:
+    return b"" if -4 <= exponent < 16 else b"e%+03d" % exponent
+
+
+@functools.cache
+def _powers_of_ten() -> NDArray[np.float64]:
+    return np.array([float(f"1e{k}") for k in range(_LEAST_POWER, 309)])
 
 
 def _packed(
@@ -178,12 +231,11 @@ def _packed_rates(
     mid: bytes,
     tail: bytes,
     exponent: bytes,
-) -> tuple[memoryview | None, bytes]:
-    """`_packed` for rates not yet formatted, and the exponent they had in common (or b"").
-    `shortest` writes the text straight into the units' words, where it starts, so that it
-    is not shifted into place a second time. Where it starts depends on that exponent, which
-    is known only once formatted: `exponent` is a guess (the block before's, usually right);
-    a wrong guess costs a second pass."""
+) -> memoryview | None:
+    """`_packed` for rates not yet formatted, which `shortest` writes straight into the units'
+    words, where the text starts, so that it is not shifted into place a second time. Where it
+    starts depends on the exponent the rates have in common (see `_layouts`): a wrong guess
+    costs a second pass."""
     n = len(steps)
     length = _buffers(n, 1, "length")[0].view(np.int64)
     while True:
@@ -200,7 +252,7 @@ def _packed_rates(
     words = -(-(before + int(length.max())) // 8)
     _constant_and_steps(units, steps, sep, width, mid, slot)
     unit_len = np.add(length, before, out=_buffers(n, 1, "tmp")[0].view(np.int64))
-    return _pack(units[:words], unit_len, exponent + tail), exponent
+    return _pack(units[:words], unit_len, exponent + tail)
 
 
 def _constant_and_steps(
