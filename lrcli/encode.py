@@ -318,9 +318,10 @@ def _pack(units: NDArray[np.uint64], unit_len: NDArray[np.int64], tail: bytes) -
     offset = np.subtract(first[1:], first[:-1], out=tmp[: n - 1].view(np.int64))
     offset *= _local.shifted.shape[1]  # the row of `shifted` that holds the earlier's word
     offset += _ROWS[: n - 1]
-    earlier = _local.shifted.reshape(-1).take(offset, mode="wrap")
-    keep = np.left_shift(np.uint64(0xFFFF_FFFF_FFFF_FFFF), shift[1:], out=group[: n - 1])
-    earlier &= ~keep
+    earlier = _local.shifted.reshape(-1).take(offset, mode="wrap", out=work[1, : n - 1])
+    # The earlier's bytes are those below the later's start: ~(all << shift).
+    mask = np.left_shift(np.uint64(0xFFFF_FFFF_FFFF_FFFF), shift[1:], out=group[: n - 1])
+    earlier &= np.invert(mask, out=mask)
     earlier |= shifted[0, 1:]
     out[first[1:]] = earlier
     raw = out.view(np.uint8)

@@ -464,8 +464,14 @@ def _format_fast(
     big_d = np.multiply(short, _U(9), out=u1)
     big_d += _U(1)
     big_d *= d
-    li = np.subtract(lookup("exp"), short, out=o().view(np.int64))
-    li += (np.right_shift(bits, _U(53), out=tmp) & _U(1024)).view(np.int64)
+    # With one sign and exponent, rows differ in li only by `short`: no array needed.
+    one_li = one_top and _same(short)
+    if one_li:
+        li_first = int(lookup("exp")) - int(short[0]) + (int(top[0]) >> 1 & 1024)
+    else:
+        li = np.subtract(lookup("exp"), short, out=o().view(np.int64))
+        li += (np.right_shift(bits, _U(53), out=tmp) & _U(1024)).view(np.int64)
+        one_li, li_first = _same(li), int(li[0])
     head = np.floor_divide(big_d, _U(10**9), out=d)
     rest = np.multiply(head, _U(10**9), out=z)
     np.subtract(big_d, rest, out=rest)
@@ -488,11 +494,9 @@ def _format_fast(
         out=o().view(np.int64),
     )
 
-    one_li = _same(li)
-
     def layout(name: str) -> U64:
         if one_li:
-            return f[name][li[0]]  # type: ignore[no-any-return]
+            return f[name][li_first]  # type: ignore[no-any-return]
         return f[name].take(li, mode="wrap", out=o().view(f[name].dtype))
 
     shift = layout("shift8")
@@ -509,7 +513,7 @@ def _format_fast(
     if moved:
         shift, prefix = shift + _U(8 * at), (prefix << _U(8 * at)) + _U(lead)
         first_scale = first_scale << _U(8 * at)
-    back = np.subtract(_U(64), shift, out=o())
+    back = _U(64) - shift if one_li else np.subtract(_U(64), shift, out=o())
     word = np.left_shift(s0, shift, out=words[0])
     word += prefix
     first = np.bitwise_and(s0, _U(0xFF), out=tmp)
