@@ -6,7 +6,10 @@ rate is the same, every row has the same width: the constant parts are broadcast
 columns, and the step's digits are written four at a time from a table of "0000".."9999".
 
 Where most rows have a rate of their own (smooth schedules), the rates are formatted together
-by `lrcli.shortest`, and rows of different widths are packed with whole 64-bit words.
+by `lrcli.shortest`, and rows of different widths are packed with whole 64-bit words. A block
+is cut where its rates' sign or decimal exponent changes: within a run every row has the same
+layout, the text goes straight into the packer's words, and the exponent ("e-05") is written
+between rows as a constant.
 """
 
 from __future__ import annotations

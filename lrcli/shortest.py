@@ -3,7 +3,9 @@
 `repr` of one float costs about a microsecond; smooth schedules have a different rate on every
 row, so output at memory speed needs whole arrays at once. `format_floats(values)` gives each
 row's text as little-endian bytes in four uint64 words, with its length; `format_into` writes
-into the caller's arrays. The text is byte for byte `repr(float(value))`, for every float64.
+into the caller's arrays. `format_block` is the row packer's form (`lrcli.encode`): each word
+a contiguous array, the text at a given byte of its first word, and an exponent common to the
+block ("e-05") returned apart. The text is byte for byte `repr(float(value))`, for every float64.
 
 1. Digits. Dragonbox (Junekey Jeon, 2020), in its nearest-rounding, ties-to-even form, which
    is `repr`'s choice: the shortest decimal that reads back the same, and of those the nearest.
@@ -15,8 +17,9 @@ into the caller's arrays. The text is byte for byte `repr(float(value))`, for ev
    `repr`, row by row.
 2. Text. Digits become ASCII eight at a time, from a table of "0000".."9999". `repr`'s layout
    is then made with per-row shifts: "d.ddde-XX" and "0.000ddd" (the rates of most schedules)
-   by a fast path whose every exponent-dependent quantity comes from a table, "ddd.ddd" and
-   the odd cases above by a general one, on their rows only.
+   by a fast path whose every exponent-dependent quantity comes from a table (read once, as a
+   number, for a block whose rows share sign and exponent, as a smooth schedule's mostly do),
+   "ddd.ddd" and the odd cases above by a general one, on their rows only.
 """
 
 from __future__ import annotations
