@@ -187,15 +187,18 @@ def _layouts(rates: NDArray[np.float64]) -> list[tuple[int, int, bytes]]:
 
 
 def _decimal_exponent(x: float) -> int:
+    """The decimal exponent of repr(x), for x > 0 (see `_layouts`)."""
     return int(np.searchsorted(_powers_of_ten(), x, side="right")) + _LEAST_POWER - 1
 
 
 def _exponent_text(exponent: int) -> bytes:
+    """How `repr` ends a float of this decimal exponent: "e-05", or nothing from 1e-4 to 1e16."""
     return b"" if -4 <= exponent < 16 else b"e%+03d" % exponent
 
 
 @functools.cache
 def _powers_of_ten() -> NDArray[np.float64]:
+    """The floats nearest 10**k, from 1e-323 to 1e308, made on first use (start-up time)."""
     return np.array([float(f"1e{k}") for k in range(_LEAST_POWER, 309)])
 
 

@@ -512,7 +512,7 @@ def _format_fast(
     done = one_li and not len(rows) and (bare or not suffix_len)
     prefix, first_scale = layout("prefix"), layout("first")
     # Moving the text `at` bytes on is then part of its own shift, where that fits in a word.
-    moved = done and at and int(shift) + 8 * at < 64
+    moved = done and at > 0 and int(shift) + 8 * at < 64
     if moved:
         shift, prefix = shift + _U(8 * at), (prefix << _U(8 * at)) + _U(lead)
         first_scale = first_scale << _U(8 * at)
@@ -576,7 +576,8 @@ _NO_ROWS = np.empty(0, dtype=np.int64)
 
 
 def _same(a: I64) -> bool:
-    """Whether every entry of `a` is the same (the ends first: usually they differ)."""
+    """Whether every entry of `a` is the same (the ends first: where they differ, as in a
+    block of mixed rows, no pass over the array is needed)."""
     return bool(a[0] == a[-1]) and bool(a.min() == a.max())
 
 
