@@ -310,17 +310,19 @@ def _pack(units: NDArray[np.uint64], unit_len: NDArray[np.int64], tail: bytes) -
     shift <<= np.uint64(3)
     np.subtract(np.uint64(64), shift, out=back)
     out = np.empty(total // 8 + words + 2, dtype=np.uint64)
-    # Word j of every unit, shifted into place, for j from the last down: a unit's words past
-    # its end land on later units' words, which a later pass (smaller j) then writes over.
+    # Word j of every unit, shifted into place, for j from the last down to 1: a unit's words
+    # past its end land on later units' words, which a later pass (smaller j) writes over.
     shifted = _buffers(n, words + 1, "shifted")
     np.left_shift(units[0], shift, out=shifted[0])
     for j in range(1, words + 1):
         np.right_shift(units[j - 1], back, out=shifted[j])
         if j < words:
             shifted[j] |= np.left_shift(units[j], shift, out=tmp)
-    for j in range(words, -1, -1):
+    for j in range(words, 0, -1):
         out[j:][first] = shifted[j]
-    # A word shared by two units: the end of the earlier, the start of the later.
+    # Word 0 of each unit, which it shares with the unit before: the end of the earlier, then
+    # the start of the later. (Unit 0 has none before it.)
+    out[first[0]] = shifted[0, 0]
     offset = np.subtract(first[1:], first[:-1], out=tmp[: n - 1].view(np.int64))
     offset *= _local.shifted.shape[1]  # the row of `shifted` that holds the earlier's word
     offset += _ROWS[: n - 1]
