@@ -7,15 +7,17 @@ flat however many steps are asked for. Rates are written as the shortest text th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
 
 from lrcli.encode import encode_rows, rate_text
-from lrcli.schedule import Schedule
-from lrcli.selection import Selection
-from lrcli.views import SummaryRow
+
+if TYPE_CHECKING:  # names for annotations only: a writer needs none of them loaded
+    from lrcli.schedule import Schedule
+    from lrcli.selection import Selection
+    from lrcli.views import SummaryRow
 
 Chunk = tuple[NDArray[np.int64], NDArray[np.float64]]
 

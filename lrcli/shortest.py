@@ -3,7 +3,9 @@
 `repr` of one float costs about a microsecond; smooth schedules have a different rate on every
 row, so output at memory speed needs whole arrays at once. `format_floats(values)` gives each
 row's text as little-endian bytes in four uint64 words, with its length; `format_into` writes
-into the caller's arrays. The text is byte for byte `repr(float(value))`, for every float64.
+into the caller's arrays. `format_block` is the row packer's form (`lrcli.encode`): each word
+a contiguous array, the text at a given byte of its first word, and an exponent common to the
+block ("e-05") returned apart. The text is byte for byte `repr(float(value))`, for every float64.
 
 1. Digits. Dragonbox (Junekey Jeon, 2020), in its nearest-rounding, ties-to-even form, which
    is `repr`'s choice: the shortest decimal that reads back the same, and of those the nearest.
@@ -15,8 +17,9 @@ into the caller's arrays. The text is byte for byte `repr(float(value))`, for ev
    `repr`, row by row.
 2. Text. Digits become ASCII eight at a time, from a table of "0000".."9999". `repr`'s layout
    is then made with per-row shifts: "d.ddde-XX" and "0.000ddd" (the rates of most schedules)
-   by a fast path whose every exponent-dependent quantity comes from a table, "ddd.ddd" and
-   the odd cases above by a general one, on their rows only.
+   by a fast path whose every exponent-dependent quantity comes from a table (read once, as a
+   number, for a block whose rows share sign and exponent, as a smooth schedule's mostly do),
+   "ddd.ddd" and the odd cases above by a general one, on their rows only.
 """
 
 from __future__ import annotations
@@ -171,7 +174,7 @@ def _mul_parity(two_f: U64, index: I64, beta: I64) -> tuple[NDArray[np.bool_], N
     return parity, integer
 
 
-BLOCK = 16384
+BLOCK = 32768
 """Rows per numpy pass: long enough that the cost of each call is mostly the arithmetic, short
 enough that the scratch buffers (about 40 arrays of BLOCK uint64) stay small."""
 
@@ -189,9 +192,24 @@ def format_floats(values: NDArray[np.float64]) -> tuple[U64, I64]:
 def format_into(values: NDArray[np.float64], text: U64, length: I64) -> None:
     """`format_floats` into the caller's arrays: `text` of shape (len(values), 4), C order."""
     values = np.ascontiguousarray(values, dtype=np.float64)
+    words = np.empty((3, BLOCK), dtype=np.uint64)
     for start in range(0, len(values), BLOCK):
-        stop = start + BLOCK
-        _format_fast(values[start:stop], text[start:stop], length[start:stop])
+        stop = min(start + BLOCK, len(values))
+        _format_fast(values[start:stop], words[:, : stop - start], length[start:stop])
+        text[start:stop, :3] = words[:, : stop - start].T
+
+
+def format_block(
+    values: NDArray[np.float64], words: U64, length: I64, at: int = 0, lead: int = 0
+) -> bytes:
+    """Up to BLOCK values at once, as the rows' words: `words[k, i]` is word k of row i, each
+    word a contiguous array, which is what the row packer reads. Each row's text starts `at`
+    bytes (0 to 7) into its first word, after the `at` bytes of `lead`: the packer's constant
+    bytes and the text then share that word without a shift of their own. Three words, or four
+    if `at` is not 0. Where every row's text ends in the same exponent ("e-05"), it is left out
+    of `words` and `length` and returned: the caller writes it between rows, as a constant."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    return _format_fast(values, words, length, bare=True, at=at, lead=lead)
 
 
 def _format_general(values: NDArray[np.float64], text: U64, length: I64) -> None:
@@ -351,10 +369,19 @@ class _Scratch(threading.local):
 _scratch = _Scratch()
 
 
-def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
+def _format_fast(
+    values: NDArray[np.float64],
+    words: U64,
+    length: I64,
+    bare: bool = False,
+    at: int = 0,
+    lead: int = 0,
+) -> bytes:
     """Dragonbox and `repr`'s layout with few numpy operations, all into scratch buffers, and
     everything that depends only on the exponent from a table. The layouts "d.ddde-XX" and
-    "0.000ddd" are made here; other rows are redone by `_format_general`."""
+    "0.000ddd" are made here; other rows are redone by `_format_general`. With `bare`, an
+    exponent text common to every row is left out and returned; `at` and `lead` as in
+    `format_block`."""
     f = _fast_tables()
     t = _tables()
     n = len(values)
@@ -362,8 +389,13 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     o = functools.partial(_scratch, n)
     bits = values.view(np.uint64)
     top = np.right_shift(bits, _U(52), out=o()).view(np.int64)
+    # A smooth schedule's rates share sign and exponent over long runs: then every table
+    # entry is one number, and numpy broadcasts it for free instead of gathering it per row.
+    one_top = _same(top)
 
     def lookup(name: str) -> U64:
+        if one_top:
+            return f[name][top[0]]  # type: ignore[no-any-return]
         # "wrap" with `out` is the quickest form of take; every index here is in range.
         return f[name].take(top, mode="wrap", out=o().view(f[name].dtype))
 
@@ -377,7 +409,7 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
         np.multiply(u0, h1, out=o()),
         np.multiply(u1, h0, out=o()),
     )
-    z = np.multiply(u1, h1, out=h1)  # h1 no longer needed
+    z = np.multiply(u1, h1, out=o())
     mid = np.right_shift(p00, _U(32), out=o())
     tmp = o()
     mid += np.bitwise_and(p01, _M32, out=tmp)
@@ -390,7 +422,7 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     total = np.multiply(u1, lookup("l1"), out=p00)
     total += low
     carry = np.less(total, low, out=o().view(np.bool_)[:n])
-    rows = np.flatnonzero(total >= _U(2**64 - 2**33))  # never a carry: see shortest_digits
+    rows = _where(total >= _U(2**64 - 2**33))  # never a carry: see shortest_digits
     if len(rows):
         whole, _ = _mul_high(u[rows], f["low"].take(top[rows]))
         carry[rows] = low[rows] + whole < low[rows]
@@ -400,7 +432,7 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     np.subtract(z, r, out=r)
     delta = lookup("delta")
     small = np.greater_equal(r, delta, out=o().view(np.bool_)[:n])
-    rows = np.flatnonzero(r == 0)  # below delta: needs z's integer check if odd
+    rows = _where(r == 0)  # below delta: needs z's integer check if odd
     if len(rows):
         rows = rows[(bits[rows] & _U(1)).astype(bool)]
         whole, _ = _mul_high(u[rows], f["low"].take(top[rows]))
@@ -412,7 +444,7 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     tie = np.equal(dist, hundred, out=carry)
     # Dragonbox's parity checks: r == delta (is the left endpoint in?) and, on the smaller
     # divisor's path, a remainder that is a multiple of 100 (which way does y round?).
-    edge = np.flatnonzero(np.equal(r, delta, out=o().view(np.bool_)[:n]))
+    edge = _where(np.equal(r, delta, out=o().view(np.bool_)[:n]))
     rows = np.flatnonzero(tie)
     if len(edge) or len(rows):
         both = np.concatenate([edge, rows])
@@ -435,9 +467,14 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     big_d = np.multiply(short, _U(9), out=u1)
     big_d += _U(1)
     big_d *= d
-    li = lookup("exp").view(np.int64)
-    li -= short
-    li += (np.right_shift(bits, _U(53), out=tmp) & _U(1024)).view(np.int64)
+    # With one sign and exponent, rows differ in li only by `short`: no array needed.
+    one_li = one_top and _same(short)
+    if one_li:
+        li_first = int(lookup("exp")) - int(short[0]) + (int(top[0]) >> 1 & 1024)
+    else:
+        li = np.subtract(lookup("exp"), short, out=o().view(np.int64))
+        li += (np.right_shift(bits, _U(53), out=tmp) & _U(1024)).view(np.int64)
+        one_li, li_first = _same(li), int(li[0])
     head = np.floor_divide(big_d, _U(10**9), out=d)
     rest = np.multiply(head, _U(10**9), out=z)
     np.subtract(big_d, rest, out=rest)
@@ -461,36 +498,87 @@ def _format_fast(values: NDArray[np.float64], text: U64, length: I64) -> None:
     )
 
     def layout(name: str) -> U64:
+        if one_li:
+            return f[name][li_first]  # type: ignore[no-any-return]
         return f[name].take(li, mode="wrap", out=o().view(f[name].dtype))
 
     shift = layout("shift8")
-    back = np.subtract(_U(64), shift, out=o())
-    word = np.left_shift(s0, shift, out=text[:, 0])
-    word += layout("prefix")
-    first = np.bitwise_and(s0, _U(0xFF), out=tmp)
-    first *= layout("first")
-    word -= first
-    word = np.left_shift(s1, shift, out=text[:, 1])
-    word |= np.right_shift(s0, back, out=tmp)
-    last += _U(0x30)
-    word = np.left_shift(last, shift, out=text[:, 2])
-    word |= np.right_shift(s1, back, out=tmp)
-    np.add(layout("base"), n_sig, out=length)
-    # The exponent, written as a whole word where it starts.
-    words = np.ndarray((4 * n * 8 - 7,), dtype=np.uint64, buffer=text, strides=(1,))
-    at = np.subtract(length, layout("suffix_len"), out=n_sig)
-    at += f["rows32"][:n]
-    words[at] = layout("suffix")
     other = np.equal(shift, _U(0), out=tie)  # "ddd.ddd", subnormals, inf, nan
     other |= weight < 256.0  # one digit: no point
     other |= low12 == 0  # zeros and powers of two
-    rows = np.flatnonzero(other)
+    rows = _where(other)
+    suffix_len = int(layout("suffix_len")) if one_li else -1
+    # One layout for the block, its exponent (if any) left to the caller: the text is done.
+    done = one_li and not len(rows) and (bare or not suffix_len)
+    prefix, first_scale = layout("prefix"), layout("first")
+    # Moving the text `at` bytes on is then part of its own shift, where that fits in a word.
+    moved = done and at > 0 and int(shift) + 8 * at < 64
+    if moved:
+        shift, prefix = shift + _U(8 * at), (prefix << _U(8 * at)) + _U(lead)
+        first_scale = first_scale << _U(8 * at)
+    back = _U(64) - shift if one_li else np.subtract(_U(64), shift, out=o())
+    word = np.left_shift(s0, shift, out=words[0])
+    word += prefix
+    first = np.bitwise_and(s0, _U(0xFF), out=tmp)
+    first *= first_scale
+    word -= first
+    word = np.left_shift(s1, shift, out=words[1])
+    word |= np.right_shift(s0, back, out=tmp)
+    last += _U(0x30)
+    word = np.left_shift(last, shift, out=words[2])
+    word |= np.right_shift(s1, back, out=tmp)
+    np.add(layout("base"), n_sig, out=length)
+    if done:
+        if at and not moved:
+            _move(words, at, lead, tmp)
+        if not suffix_len:  # "0.000ddd": no exponent
+            return b""
+        length -= suffix_len
+        return layout("suffix").tobytes()[:suffix_len]
+    # Rows with exponents of their own, and rows for `_format_general`: row by row, in a
+    # copy with each row's bytes together. The exponent is written as a whole word.
+    text = np.empty((n, 4), dtype=np.uint64)
+    text[:, :3] = words[:3].T
+    unaligned = np.ndarray((4 * n * 8 - 7,), dtype=np.uint64, buffer=text, strides=(1,))
+    where = np.subtract(length, layout("suffix_len"), out=n_sig)
+    where += f["rows32"][:n]
+    unaligned[where] = layout("suffix")
     if len(rows):
         sub_text = np.empty((len(rows), 4), dtype=np.uint64)
         sub_length = np.empty(len(rows), dtype=np.int64)
         _format_general(values[rows], sub_text, sub_length)
         text[rows] = sub_text
         length[rows] = sub_length
+    words[:3] = text[:, :3].T
+    if at:
+        _move(words, at, lead, tmp)
+    return b""
+
+
+def _move(words: U64, at: int, lead: int, tmp: U64) -> None:
+    """Text in words[0..2] moved `at` bytes on, into words[0..3], after the bytes of `lead`."""
+    up, down = _U(8 * at), _U(64 - 8 * at)
+    np.right_shift(words[2], down, out=words[3])
+    for k in (2, 1):
+        words[k] <<= up
+        words[k] |= np.right_shift(words[k - 1], down, out=tmp)
+    words[0] <<= up
+    words[0] |= _U(lead)
+
+
+def _where(mask: NDArray[np.bool_]) -> I64:
+    """`np.flatnonzero(mask)` for masks that are usually all false: `any` finds that in a
+    third of the time."""
+    return np.flatnonzero(mask) if mask.any() else _NO_ROWS
+
+
+_NO_ROWS = np.empty(0, dtype=np.int64)
+
+
+def _same(a: I64) -> bool:
+    """Whether every entry of `a` is the same (the ends first: where they differ, as in a
+    block of mixed rows, no pass over the array is needed)."""
+    return bool(a[0] == a[-1]) and bool(a.min() == a.max())
 
 
 def _ascii8_into(v: U64, t: dict[str, U64], out: U64, high: U64, tmp: U64) -> U64:

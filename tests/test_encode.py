@@ -70,6 +70,35 @@ def test_smooth_schedule_rows_equal_python_formatting(template: tuple[bytes, byt
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize(
+    "low, high", [(1e-5, 9e-5), (-9e-5, -1e-5), (1e-4, 9e-4), (1e-120, 9e-120)]
+)
+def test_blocks_of_one_layout_equal_python_formatting(
+    template: tuple[bytes, bytes, bytes], low: float, high: float
+) -> None:
+    # Whole blocks whose rates share one exponent: it is written between rows, as a constant.
+    steps = np.arange(995_000, 1_045_000, dtype=np.int64)
+    rates = np.linspace(low, high, len(steps))
+    assert encoded(steps, rates, template) == python_rows(steps, rates, template)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_blocks_crossing_layouts_equal_python_formatting(
+    template: tuple[bytes, bytes, bytes],
+) -> None:
+    # Blocks cut where the exponent or sign changes, a zero and a power of two among them
+    # (each laid out on its own), and blocks of too many short runs to cut.
+    steps = np.arange(995_000, 1_095_000, dtype=np.int64)
+    rates = np.geomspace(3e-7, 3e3, len(steps))
+    rates[100] = 0.0
+    rates[20_000:20_010] *= -1
+    rates[20_020] = 2.0**-15  # in a run of e-05: the guess is wrong, the run formatted again
+    rates[30_000] = 2.0**-12
+    rates[70_000:] = np.tile([1e-5, -2e-3, 0.5, 3e17, 1e-300], 6_000)
+    assert encoded(steps, rates, template) == python_rows(steps, rates, template)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
 def test_rates_in_short_runs_equal_python_formatting(template: tuple[bytes, bytes, bytes]) -> None:
     # float32 rates repeat for a few steps at a time: each is formatted once, then copied.
     steps = np.arange(10_000_000, 10_020_000, dtype=np.int64)

@@ -19,6 +19,17 @@ def texts(values: NDArray[np.float64]) -> list[bytes]:
     return [raw[i, :n].tobytes() for i, n in enumerate(length.tolist())]
 
 
+def block_texts(values: NDArray[np.float64], at: int = 0) -> list[bytes]:
+    """`format_block`'s rows, `at` bytes into their words after a lead of "#"s, each with the
+    exponent it left out put back; the lead must come through unchanged."""
+    words = np.full((4, len(values)), 0xFFFF_FFFF_FFFF_FFFF, dtype=np.uint64)
+    length = np.empty(len(values), dtype=np.int64)
+    exponent = shortest.format_block(values, words, length, at, int.from_bytes(b"#" * at, "little"))
+    raw = np.ascontiguousarray(words.T).view(np.uint8).reshape(len(values), 32)
+    assert (raw[:, :at] == ord("#")).all()
+    return [raw[i, at : at + n].tobytes() + exponent for i, n in enumerate(length.tolist())]
+
+
 def reprs(values: NDArray[np.float64]) -> list[bytes]:
     return [repr(v).encode() for v in values.tolist()]
 
@@ -34,6 +45,35 @@ bit_patterns = st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=40)
 def test_any_bit_pattern_reads_as_repr(bits: list[int]) -> None:
     values = from_bits(bits)
     assert texts(values) == reprs(values)
+    assert block_texts(values, len(bits) % 8) == reprs(values)
+
+
+@given(
+    st.lists(st.integers(0, 2**52 - 1), min_size=1, max_size=40),
+    st.integers(0, 0x7FF),
+    st.booleans(),
+    st.integers(0, 7),
+)
+def test_rows_sharing_sign_and_exponent_read_as_repr(
+    mantissas: list[int], exponent: int, negative: bool, at: int
+) -> None:
+    # One sign and exponent in a block: the tables are read once, as numbers, not per row.
+    values = from_bits([m | (exponent << 52) | (negative << 63) for m in mantissas])
+    assert texts(values) == reprs(values)
+    assert block_texts(values, at) == reprs(values)
+
+
+@pytest.mark.parametrize("edge", [1e-4, 1e-5, 1e15, 1e16, 2.0**-14, 1.0])
+def test_a_block_of_one_exponent_reads_as_repr(edge: float) -> None:
+    # A whole block of consecutive floats: one exponent (or two, at an edge), every row new.
+    start = np.array([edge]).view(np.uint64)[0] - np.uint64(shortest.BLOCK // 2)
+    bits = start + np.arange(2 * shortest.BLOCK + 3, dtype=np.uint64)
+    values = np.concatenate([bits.view(np.float64), -bits.view(np.float64)])
+    assert texts(values) == reprs(values)
+    for start in range(0, len(values), shortest.BLOCK):
+        block = values[start : start + shortest.BLOCK]
+        for at in (0, 2, 7):  # no offset; one folded into the shift; one too far for that
+            assert block_texts(block, at) == reprs(block)
 
 
 @given(st.lists(st.integers(1, 2**52 - 1), min_size=1, max_size=40), st.booleans())
