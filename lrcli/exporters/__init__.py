@@ -217,7 +217,7 @@ def header(
     if made.dtype is Dtype.FLOAT32 and warnings:
         lines.append("# The bound allows for the C library's cos, exp and pow being an ulp off.")
     lines += [f"# {note}" for note in made.notes]
-    return "\n".join(lines) + "\n", "; ".join(warnings[:1])
+    return "\n".join(lines) + "\n", warnings[0] if warnings else ""
 
 
 def _claim(close: Closeness, dtype: Dtype) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from lrcli.exporters._native import rf as _lit
 from lrcli.frameworks import _f32 as f
 from lrcli.frameworks import keras as k
 from lrcli.frameworks import optax as o
@@ -258,10 +259,6 @@ _ = tf1  # tf1's classes are Keras's
 
 
 # --- Code: the pieces as a function of the step --------------------------------------------
-
-
-def _lit(x: float) -> str:
-    return repr(float(x))
 
 
 def python_code(plan: Plan, round32: bool) -> str:

@@ -134,7 +134,7 @@ def port(schedule: Phased) -> Port:
     ]
     body = "import jax.numpy as jnp\n\n\n" + "\n".join(lines) + "\n"
     how = "A closure in jax.numpy computing the schedule's formula in float32 (no optax call fits)."
-    return Port(body, plan_.model32(plan, jit=True), Dtype.FLOAT32, how)
+    return Port(body, plan_.model32(plan, jit=OPS.jit), Dtype.FLOAT32, how)
 
 
 def _notes(call: str) -> tuple[str, ...]:
